@@ -1,0 +1,27 @@
+"""nanoBragg in PyTorch: configuration, simulation, trace and file formats.
+
+The public API is re-exported lazily, so that ``import sim.config`` (or the viewer's
+start-up) does not pay for importing torch.
+"""
+
+_API = {
+    "SimConfig": "sim.config",
+    "parse_args": "sim.cli_args",
+    "format_args": "sim.cli_args",
+    "simulate": "sim.simulator",
+    "SimResult": "sim.simulator",
+    "trace_pixel": "sim.trace.tracer",
+    "InputError": "sim.errors",
+    "SimulationCancelled": "sim.errors",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name):
+    module_name = _API.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module_name), name)
