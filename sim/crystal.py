@@ -1,0 +1,129 @@
+"""Unit cell and orientation: reciprocal and real-space cell vectors, crystal size.
+
+``build_cell`` follows nanoBragg's sequence exactly: reciprocal cell from the cell
+parameters (or a MOSFLM matrix divided by the wavelength), misset rotation of the
+reciprocal vectors, real-space vectors from their cross products, then reciprocal
+vectors regenerated from those. For a triclinic cell this changes the printed cell
+slightly (``-cell 70 80 90 75 85 95`` ends as 75.0391 85.0136 95.0081), and parity needs it.
+
+Real-space vectors are returned in Angstrom and metres; reciprocal ones in 1/Angstrom.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+import torch
+
+from . import units
+from .geometry import cross, dot, norm, rotate_xyz, vec
+
+_DBL_MIN = 2.2250738585072014e-308
+
+
+@dataclass
+class Cell:
+    """Crystal cell vectors. a, b, c: (3,) Angstrom; a_star...: (3,) 1/Angstrom; V in A^3."""
+
+    a: torch.Tensor
+    b: torch.Tensor
+    c: torch.Tensor
+    a_star: torch.Tensor
+    b_star: torch.Tensor
+    c_star: torch.Tensor
+    volume_A3: torch.Tensor
+    misset_rad: Optional[Tuple[float, float, float]]
+
+    def real_m(self) -> torch.Tensor:
+        """(3, 3) rows a, b, c in metres."""
+        return torch.stack([self.a, self.b, self.c]) * 1e-10
+
+    def parameters(self) -> Tuple[float, ...]:
+        """(a, b, c in Angstrom, alpha, beta, gamma in degrees) of the final vectors."""
+        la, lb, lc = (float(norm(v)) for v in (self.a, self.b, self.c))
+        alpha = math.degrees(math.acos(float(dot(self.b, self.c)) / lb / lc))
+        beta = math.degrees(math.acos(float(dot(self.a, self.c)) / la / lc))
+        gamma = math.degrees(math.acos(float(dot(self.a, self.b)) / la / lb))
+        return la, lb, lc, alpha, beta, gamma
+
+
+def _clamp(x, limit=1.0):
+    return max(-limit, min(limit, x))
+
+
+def reciprocal_from_parameters(cell_A_deg) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor, float,
+                                                     Tuple[float, float, float]]:
+    """Default-orientation reciprocal vectors, the cell volume and the real axis lengths."""
+    a, b, c, al, be, ga = (float(x) for x in cell_A_deg)
+    b = a if b <= 0 else b
+    c = a if c <= 0 else c
+    alpha, beta, gamma = (units.deg_to_rad(x) if x > 0 else math.pi / 2 for x in (al, be, ga))
+    aavg = (alpha + beta + gamma) / 2
+    skew = abs(math.sin(aavg) * math.sin(aavg - alpha) * math.sin(aavg - beta) * math.sin(aavg - gamma))
+    volume = 2.0 * a * b * c * math.sqrt(skew)
+    if volume <= 0.0:
+        volume = _DBL_MIN
+    v_star = 1.0 / volume
+    lengths = [max(abs(x), _DBL_MIN) for x in (b * c * math.sin(alpha) * v_star,
+                                                c * a * math.sin(beta) * v_star,
+                                                a * b * math.sin(gamma) * v_star)]
+    as_, bs, cs = lengths
+    sin_gs = _clamp(c * v_star / as_ / bs)
+    cos_as = (math.cos(beta) * math.cos(gamma) - math.cos(alpha)) / (math.sin(beta) * math.sin(gamma))
+    cos_bs = (math.cos(gamma) * math.cos(alpha) - math.cos(beta)) / (math.sin(gamma) * math.sin(alpha))
+    cos_gs = (math.cos(alpha) * math.cos(beta) - math.cos(gamma)) / (math.sin(alpha) * math.sin(beta))
+    cos_as, cos_bs, cos_gs = (1.0 if x * x > 1.0 else x for x in (cos_as, cos_bs, cos_gs))
+    a_star = vec((as_, 0.0, 0.0))
+    b_star = vec((bs * cos_gs, bs * sin_gs, 0.0))
+    c_star = vec((cs * cos_bs, cs * (cos_as - cos_bs * cos_gs) / sin_gs,
+                  cs * volume / (a * b * c * sin_gs)))
+    return a_star, b_star, c_star, volume, (a, b, c)
+
+
+def build_cell(cell_A_deg=None, matrix_rows=None, wavelength_A: float = 1.0,
+               misset_rad: Optional[Tuple[float, float, float]] = None) -> Cell:
+    """Cell vectors from parameters and/or a MOSFLM matrix, then misset (nanoBragg's order).
+
+    ``matrix_rows``: (3, 3) a*, b*, c* as read from a MOSFLM file (still times wavelength).
+    """
+    user = None
+    if cell_A_deg is not None:
+        a_star, b_star, c_star, volume, lengths = reciprocal_from_parameters(cell_A_deg)
+        user = (volume, lengths)
+    if matrix_rows is not None:
+        rows = torch.as_tensor(matrix_rows, dtype=torch.float64) * (1e-10 / units.angstrom_to_m(wavelength_A))
+        a_star, b_star, c_star = rows[0], rows[1], rows[2]
+    if misset_rad is not None:
+        a_star, b_star, c_star = (rotate_xyz(v, *misset_rad) for v in (a_star, b_star, c_star))
+    return _real_and_regenerated(a_star, b_star, c_star, user, misset_rad)
+
+
+def _real_and_regenerated(a_star, b_star, c_star, user, misset_rad) -> Cell:
+    bxc, cxa, axb = cross(b_star, c_star), cross(c_star, a_star), cross(a_star, b_star)
+    v_star = dot(a_star, bxc)
+    if user is not None:
+        volume, (la, lb, lc) = user
+        bxc, cxa, axb = (v * (length / volume) / _safe_norm(v) for v, length in
+                         ((bxc, la), (cxa, lb), (axb, lc)))
+        v_star = torch.as_tensor(1.0 / volume, dtype=torch.float64)
+    v_cell = 1.0 / v_star
+    a, b, c = bxc * v_cell, cxa * v_cell, axb * v_cell
+    a_star, b_star, c_star = cross(b, c) * v_star, cross(c, a) * v_star, cross(a, b) * v_star
+    return Cell(a, b, c, a_star, b_star, c_star, v_cell, misset_rad)
+
+
+def _safe_norm(v: torch.Tensor) -> torch.Tensor:
+    length = norm(v)
+    return torch.where(length <= 0, torch.ones_like(length), length)
+
+
+def cells_per_axis(cell: Cell, N_cells, xtal_size_mm) -> Tuple[float, float, float]:
+    """(Na, Nb, Nc): from -N, or from the crystal size (ceil(size/axis)); at least 1 each."""
+    counts = []
+    for n, size_mm, axis in zip(N_cells, xtal_size_mm, (cell.a, cell.b, cell.c)):
+        if size_mm is not None and size_mm > 0:
+            n = math.ceil(units.mm_to_m(size_mm) / (float(norm(axis)) * 1e-10))
+        counts.append(float(max(n, 1)))
+    return tuple(counts)

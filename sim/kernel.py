@@ -1,0 +1,238 @@
+"""The vectorized intensity computation: pixel indices in, pixel values out.
+
+One call evaluates a batch of P pixels over every sensor layer T, sub-pixel O x O, source
+S, phi step and mosaic domain (M = phi steps * domains) at once, with tensors shaped
+(P, T, O, O, S, M). The optional ``tap(name, tensor)`` receives the intermediate
+quantities by their trace-schema names, so the per-pixel trace reads the very numbers
+this code computes (``sim.trace.tracer``).
+
+Units: metres, radians, 1/m for scattering vectors; intensities in photons per pixel.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import torch
+
+from .config import CrystalShape
+from .geometry import dot, rotate_axis
+from .physics import (gauss_lattice_factor, polarization_factor, reciprocal_distance_sqr,
+                      round_lattice_factor, square_lattice_factors, tophat_lattice_factor)
+from .structure_factors import interpolated_F, interpolation_in_range, nearest_F
+
+Tap = Optional[Callable[[str, torch.Tensor], None]]
+
+
+@dataclass
+class KernelInputs:
+    """Everything the kernel reads, on one device and dtype. Vectors (3,), lengths metres."""
+
+    pix0: torch.Tensor
+    fdet: torch.Tensor
+    sdet: torch.Tensor
+    odet: torch.Tensor
+    beam: torch.Tensor
+    polar_axis: torch.Tensor
+    distance_m: torch.Tensor
+    close_distance_m: torch.Tensor
+    pixel_size_m: float
+    oversample: int
+    layers: int
+    layer_step_m: float
+    mu_per_m: float
+    sensor_thick_m: float
+    curved: bool
+    point_pixel: bool
+    incident: torch.Tensor        # (S, 3) unit vectors along the beam
+    wavelength_m: torch.Tensor    # (S,)
+    orientations: torch.Tensor    # (M, 3, 3) rows a, b, c in metres
+    reciprocal_A: torch.Tensor    # (3, 3) rows a*, b*, c* in 1/Angstrom (unrotated)
+    N: tuple
+    shape: CrystalShape
+    fudge: float
+    default_F: float
+    hkl_grid: Optional[torch.Tensor]
+    hkl_mins: torch.Tensor
+    interpolate: bool
+    kahn: float
+    nopolar: bool
+    oversample_thick: bool
+    oversample_polar: bool
+    oversample_omega: bool
+    dmin_m: float
+    background_I: float
+    r_e_sqr: float
+    fluence: float
+    steps: int
+    water: bool
+
+
+def _tap(tap: Tap, name: str, value: torch.Tensor) -> None:
+    if tap is not None:
+        tap(name, value)
+
+
+def subpixel_positions(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor) -> torch.Tensor:
+    """Sample-to-sub-pixel vectors (P, T, O, O, 3), metres; sub-pixel centres, layer fronts."""
+    o = k.oversample
+    sub = k.pixel_size_m / o
+    offsets = torch.arange(o, dtype=k.pix0.dtype, device=k.pix0.device)
+    f_pos = sub * (fast.to(k.pix0.dtype)[:, None] * o + offsets) + sub / 2.0
+    s_pos = sub * (slow.to(k.pix0.dtype)[:, None] * o + offsets) + sub / 2.0
+    depth = torch.arange(k.layers, dtype=k.pix0.dtype, device=k.pix0.device) * k.layer_step_m
+    pos = (f_pos[:, None, None, :, None] * k.fdet + s_pos[:, None, :, None, None] * k.sdet
+           + depth[None, :, None, None, None] * k.odet + k.pix0)
+    if k.curved:
+        pos = _curve(k, pos)
+    return pos
+
+
+def _curve(k: KernelInputs, pos: torch.Tensor) -> torch.Tensor:
+    """Curved detector: every pixel at ``distance``, flat coordinates read as angles (C rule)."""
+    start = (k.distance_m * k.beam).expand_as(pos)
+    swung = rotate_axis(start, k.sdet, pos[..., 1] / k.distance_m)
+    return rotate_axis(swung, k.fdet, pos[..., 2] / k.distance_m)
+
+
+def solid_angle(k: KernelInputs, airpath: torch.Tensor) -> torch.Tensor:
+    """Solid angle of a pixel seen from the sample, sr (inverse square only for point pixels)."""
+    if k.point_pixel:
+        return 1.0 / airpath / airpath
+    return k.pixel_size_m * k.pixel_size_m / airpath / airpath * k.close_distance_m / airpath
+
+
+def capture_fractions(k: KernelInputs, diffracted: torch.Tensor) -> torch.Tensor:
+    """Fraction of photons absorbed in each sensor layer, (P, T, O, O); 1 without a sensor."""
+    if k.sensor_thick_m == 0.0:
+        return torch.ones(diffracted.shape[:-1], dtype=diffracted.dtype, device=diffracted.device)
+    parallax = dot(diffracted, k.odet)
+    layer = torch.arange(k.layers, dtype=diffracted.dtype, device=diffracted.device)[None, :, None, None]
+    depth = k.layer_step_m * k.mu_per_m / parallax
+    return torch.exp(-layer * depth) - torch.exp(-(layer + 1) * depth)
+
+
+def miller_indices(k: KernelInputs, scattering: torch.Tensor) -> torch.Tensor:
+    """Fractional hkl (..., M, 3) = rotated cell axes . scattering vector (one matrix product)."""
+    m = k.orientations.shape[0]
+    flat = scattering.reshape(-1, 3) @ k.orientations.reshape(m * 3, 3).T
+    return flat.reshape(*scattering.shape[:-1], m, 3)
+
+
+def lattice_factor(k: KernelInputs, hkl: torch.Tensor, hkl0: torch.Tensor, tap: Tap) -> torch.Tensor:
+    """F_latt for the crystal shape (..., M)."""
+    if k.shape is CrystalShape.SQUARE:
+        per_axis = square_lattice_factors(hkl, k.N)
+        _tap(tap, "F_latt_abc", per_axis)
+        return per_axis.prod(-1)
+    if k.shape is CrystalShape.ROUND:
+        return round_lattice_factor(hkl, hkl0, k.N, k.fudge)
+    rad_star_sqr = reciprocal_distance_sqr(hkl, hkl0, k.reciprocal_A, k.N)
+    if k.shape is CrystalShape.GAUSS:
+        return gauss_lattice_factor(rad_star_sqr, k.N, k.fudge)
+    return tophat_lattice_factor(rad_star_sqr, k.N, k.fudge)
+
+
+def cell_factor(k: KernelInputs, hkl: torch.Tensor, hkl0: torch.Tensor) -> torch.Tensor:
+    """F_cell (..., M): default_F, the nearest table entry, or the interpolated value."""
+    if k.hkl_grid is None:
+        return torch.full(hkl.shape[:-1], k.default_F, dtype=hkl.dtype, device=hkl.device)
+    nearest = nearest_F(hkl0, k.hkl_grid, k.hkl_mins, k.default_F)
+    if not k.interpolate:
+        return nearest
+    inside = interpolation_in_range(hkl, k.hkl_mins, k.hkl_grid.shape)
+    smooth = interpolated_F(hkl, k.hkl_grid, k.hkl_mins)
+    return torch.where(inside, smooth, torch.full_like(smooth, k.default_F))
+
+
+def _dmin_skip(k: KernelInputs, scattering: torch.Tensor) -> Optional[torch.Tensor]:
+    """Sources the C skips for being beyond -dmin: (P, T, O, O, S) bool, or None without -dmin."""
+    if k.dmin_m <= 0.0:
+        return None
+    stol = 0.5 * torch.sqrt(dot(scattering, scattering))
+    return (stol > 0.0) & (k.dmin_m > 0.5 / torch.where(stol > 0, stol, torch.ones_like(stol)))
+
+
+def _polarization(k: KernelInputs, diffracted: torch.Tensor) -> torch.Tensor:
+    """Polarization factor of every (layer, sub-pixel, source): (P, T, O, O, S)."""
+    if k.nopolar:
+        return torch.ones((*diffracted.shape[:-1], k.incident.shape[0]), dtype=diffracted.dtype,
+                          device=diffracted.device)
+    incident = k.incident.expand(*diffracted.shape[:-1], *k.incident.shape)
+    return polarization_factor(k.kahn, incident, diffracted[..., None, :], k.polar_axis)
+
+
+def _first_active(values: torch.Tensor, active: torch.Tensor, last: bool = False) -> torch.Tensor:
+    """Per pixel, the value at the first (or last) active iteration; 0 when none is active."""
+    flat_v = values.reshape(values.shape[0], -1)
+    flat_a = active.reshape(active.shape[0], -1)
+    if last:
+        flat_v, flat_a = flat_v.flip(1), flat_a.flip(1)
+    index = flat_a.to(torch.uint8).argmax(dim=1, keepdim=True)
+    picked = flat_v.gather(1, index).squeeze(1)
+    return torch.where(flat_a.any(dim=1), picked, torch.zeros_like(picked))
+
+
+def _chained_sum(contrib, factors, background):
+    """I after the C's per-iteration ``I *= factor`` (oversample_thick/polar/omega): each term
+    is scaled by every factor from its own iteration on, the background by all of them."""
+    p = contrib.shape[0]
+    f = factors.reshape(p, -1)
+    suffix = torch.flip(torch.cumprod(torch.flip(f, [1]), dim=1), [1])
+    return background * suffix[:, 0] + (contrib.reshape(p, -1) * suffix).sum(1)
+
+
+def pixel_values(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: Tap = None) -> torch.Tensor:
+    """Photons in each pixel (P,) for pixel indices ``slow``, ``fast`` (P,) (nanoBragg's inner loops)."""
+    pos = subpixel_positions(k, slow, fast)
+    airpath = torch.sqrt(dot(pos, pos))
+    diffracted = pos / airpath[..., None]
+    omega_sub = solid_angle(k, airpath)
+    capture = capture_fractions(k, diffracted)
+    scattering = (diffracted[..., None, :] - k.incident) / k.wavelength_m[:, None]
+    skip = _dmin_skip(k, scattering)
+    source_ok = torch.ones(scattering.shape[:-1], dtype=torch.bool, device=pos.device) if skip is None else ~skip
+    polar = _polarization(k, diffracted)
+    hkl = miller_indices(k, scattering)
+    hkl0 = torch.ceil(hkl - 0.5)
+    F_latt = lattice_factor(k, hkl, hkl0, tap)
+    F_cell = cell_factor(k, hkl, hkl0)
+    active = source_ok[..., None] & ((F_latt != 0) | k.water)
+    contrib = torch.where(active, F_cell * F_cell * F_latt * F_latt, torch.zeros_like(F_latt))
+    for name, value in (("pixel_pos_meters", pos), ("R_distance_meters", airpath),
+                        ("diffracted_vec", diffracted), ("scattering_vec_A_inv", scattering),
+                        ("hkl_frac", hkl), ("hkl_rounded", hkl0), ("F_latt", F_latt),
+                        ("F_cell", F_cell), ("source_ok", source_ok), ("omega_sub", omega_sub),
+                        ("capture_sub", capture), ("polar_sub", polar)):
+        _tap(tap, name, value)
+    return _scale(k, contrib, active, source_ok, omega_sub, capture, polar, tap)
+
+
+def _scale(k, contrib, active, source_ok, omega_sub, capture, polar, tap):
+    """Sum the pixel and apply r_e^2, fluence, steps, capture fraction, polarization, solid angle."""
+    p = contrib.shape[0]
+    per_iter = torch.ones_like(contrib)
+    if k.oversample_thick:
+        per_iter = per_iter * capture[..., None, None]
+    if k.oversample_polar:
+        per_iter = per_iter * polar[..., None]
+    if k.oversample_omega:
+        per_iter = per_iter * omega_sub[..., None, None]
+    if k.oversample_thick or k.oversample_polar or k.oversample_omega:
+        I = _chained_sum(contrib, torch.where(active, per_iter, torch.ones_like(per_iter)), k.background_I)
+    else:
+        I = k.background_I + contrib.reshape(p, -1).sum(1)
+    flat = lambda t: t.reshape(p, -1)  # noqa: E731
+    capture_used = flat(capture)[:, -1] if k.oversample_thick else capture[:, -1, 0, 0]
+    polar_used = _first_active(polar, source_ok, last=k.oversample_polar)
+    omega_used = flat(omega_sub)[:, -1] if k.oversample_omega else omega_sub[:, 0, 0, 0]
+    value = k.r_e_sqr * k.fluence * I / k.steps
+    value = value if k.oversample_thick else value * capture_used
+    value = value if k.oversample_polar else value * polar_used
+    value = value if k.oversample_omega else value * omega_used
+    for name, v in (("I_before_scaling", I), ("capture_fraction", capture_used),
+                    ("polar", polar_used), ("omega_pixel", omega_used), ("I_pixel_final", value)):
+        _tap(tap, name, v)
+    return value

@@ -1,0 +1,179 @@
+"""From a SimConfig to a resolved SimModel: every number the kernel needs, in SI units.
+
+``build_model`` reads input files, applies nanoBragg's conventions and auto-selection
+rules, and returns float64 CPU tensors. It is the one place where the user's units are
+converted (through ``sim.units``) and where derived quantities the C program prints
+(oversampling, steps, fluence, beam centres...) are decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+import torch
+
+from . import units
+from .beam import Sources, file_sources, fluence_per_m2, grid_sources
+from .config import SimConfig
+from .conventions import lab_axes
+from .crystal import Cell, build_cell, cells_per_axis
+from .detector import DetectorGeometry, resolve_detector
+from .errors import InputError
+from .orientation import orientations_m
+from .sampling import (MosaicSampling, PhiSampling, SensorSampling, mosaic_sampling, phi_sampling,
+                       recommended_oversample, sensor_sampling)
+from .structure_factors import StructureFactors, load_structure_factors
+
+
+@dataclass
+class SimModel:
+    """A resolved simulation. Tensors are float64 on the CPU; lengths metres, angles radians."""
+
+    config: SimConfig
+    detector: DetectorGeometry
+    cell: Cell
+    N_cells: Tuple[float, float, float]
+    sources: Sources
+    phi: PhiSampling
+    mosaic: MosaicSampling
+    mosaic_umats: torch.Tensor
+    orientations: torch.Tensor
+    sensor: SensorSampling
+    oversample: int
+    oversample_recommended: int
+    structure_factors: StructureFactors
+    fluence_per_m2: float
+    background_I: float
+    roi: Tuple[int, int, int, int]
+    warnings: List[str] = field(default_factory=list)
+
+    @property
+    def steps(self) -> int:
+        """sources * mosaic domains * phi steps * oversample^2 (the C's normalisation)."""
+        return self.sources.count * self.mosaic.domains * self.phi.steps * self.oversample ** 2
+
+    @property
+    def shape(self) -> Tuple[int, int]:
+        """(slow, fast) pixel counts."""
+        return self.detector.spixels, self.detector.fpixels
+
+    @property
+    def wavelength_m(self) -> float:
+        return units.angstrom_to_m(self.config.beam.wavelength_A)
+
+
+def build_model(config: SimConfig) -> SimModel:
+    """Resolve ``config`` (reading its HKL, matrix and source files) into a SimModel."""
+    _validate(config)
+    crystal, beam, det = config.crystal, config.beam, config.detector
+    custom = dict(beam=beam.beam_vector, fdet=det.fdet_vector, sdet=det.sdet_vector,
+                  odet=det.odet_vector, polar=beam.polar_vector, spindle=crystal.spindle_axis,
+                  twotheta_axis=det.twotheta_axis)
+    detector = resolve_detector(det, lab_axes(det.convention, custom))
+    cell = _cell(config)
+    N = cells_per_axis(cell, crystal.N_cells, crystal.xtal_size_mm)
+    sources = _sources(config, detector)
+    phi = phi_sampling(units.deg_to_rad(crystal.phi_start_deg), _rad(crystal.osc_deg),
+                       _rad(crystal.phi_step_deg), crystal.phi_steps)
+    mosaic = mosaic_sampling(_rad(crystal.mosaic_spread_deg), crystal.mosaic_domains)
+    umats = _mosaic_umats(mosaic, crystal.mosaic_seed)
+    orientations = orientations_m(cell.real_m(), detector.spindle, phi.angles(), umats,
+                                  mosaic.spread_rad > 0.0, config.phi0_reuse)
+    sensor = sensor_sampling(units.um_to_m(det.thick_um), det.thick_steps,
+                             None if det.absorption_um is None else units.um_to_m(det.absorption_um))
+    recommended = _recommended_oversample(cell, N, config, detector)
+    oversample = det.oversample if det.oversample and det.oversample > 0 else recommended
+    fluence = fluence_per_m2(beam)
+    return SimModel(
+        config=config, detector=detector, cell=cell, N_cells=N, sources=sources, phi=phi,
+        mosaic=mosaic, mosaic_umats=umats, orientations=orientations, sensor=sensor,
+        oversample=oversample, oversample_recommended=recommended,
+        structure_factors=load_structure_factors(crystal, N_from_flags=crystal.N_cells),
+        fluence_per_m2=fluence, background_I=_water_background(beam.water_um, fluence),
+        roi=_roi(det.roi, detector), warnings=_model_warnings(config))
+
+
+def _rad(value_deg: Optional[float]) -> Optional[float]:
+    return None if value_deg is None else units.deg_to_rad(value_deg)
+
+
+def _validate(config: SimConfig) -> None:
+    crystal, det = config.crystal, config.detector
+    if crystal.cell_A_deg is None and crystal.matrix_file is None:
+        raise InputError("no unit cell: give -cell a b c alpha beta gamma or -mat FILE")
+    if crystal.hkl_file is None and crystal.default_F == 0.0:
+        raise InputError("no structure factors: give -hkl FILE or -default_F F")
+    if config.beam.wavelength_A <= 0.0:
+        raise InputError(f"wavelength must be positive, got {config.beam.wavelength_A} A")
+    if det.pixel_mm <= 0.0:
+        raise InputError(f"pixel size must be positive, got {det.pixel_mm} mm")
+    if crystal.cell_A_deg is not None and crystal.cell_A_deg[0] <= 0.0:
+        raise InputError(f"cell length a must be positive, got {crystal.cell_A_deg[0]} A")
+
+
+def _cell(config: SimConfig) -> Cell:
+    crystal = config.crystal
+    matrix = None
+    if crystal.matrix_file is not None:
+        from .io.mosflm import read_mosflm_matrix
+
+        matrix = read_mosflm_matrix(crystal.matrix_file)
+    misset = None
+    if crystal.misset_random:
+        from .rng import random_orientation_umat, umat2misset
+
+        seed = crystal.misset_seed if crystal.misset_seed is not None else config.output.seed
+        misset = tuple(umat2misset(random_orientation_umat(0 if seed is None else seed)))
+    elif crystal.misset_deg is not None:
+        misset = tuple(units.deg_to_rad(a) for a in crystal.misset_deg)
+    cell = build_cell(crystal.cell_A_deg, matrix, config.beam.wavelength_A, misset)
+    if not torch.isfinite(cell.volume_A3) or float(cell.volume_A3) <= 0.0:
+        raise InputError(f"impossible unit cell (volume {float(cell.volume_A3):g} A^3)")
+    return cell
+
+
+def _sources(config: SimConfig, detector: DetectorGeometry) -> Sources:
+    beam = config.beam
+    if beam.source_file is not None:
+        from .io.sources import read_source_file
+
+        return file_sources(read_source_file(beam.source_file), beam, detector.beam)
+    return grid_sources(beam, detector.beam, detector.polar)
+
+
+def _mosaic_umats(mosaic: MosaicSampling, seed: int) -> torch.Tensor:
+    if mosaic.spread_rad <= 0.0:
+        return torch.eye(3, dtype=torch.float64).unsqueeze(0)
+    from .rng import mosaic_umats
+
+    return torch.as_tensor(mosaic_umats(mosaic.spread_rad, mosaic.domains, seed), dtype=torch.float64)
+
+
+def _recommended_oversample(cell: Cell, N, config: SimConfig, detector: DetectorGeometry) -> int:
+    axes_m = [float(torch.linalg.norm(v)) * 1e-10 * n for v, n in zip((cell.a, cell.b, cell.c), N)]
+    return recommended_oversample(max(axes_m), units.angstrom_to_m(config.beam.wavelength_A),
+                                  float(detector.distance_m), detector.pixel_size_m)
+
+
+def _water_background(water_um: float, fluence: float) -> float:
+    """The C's water term, which it later multiplies by r_e^2 * fluence a second time."""
+    size_m = water_um / 1e6
+    return (units.WATER_F ** 2 * units.R_E_SQR_M2 * fluence * size_m ** 3 * 1e6
+            * units.AVOGADRO / units.WATER_MW_G_PER_MOL)
+
+
+def _roi(roi, detector: DetectorGeometry) -> Tuple[int, int, int, int]:
+    """(fmin, fmax, smin, smax), inclusive bounds as the C tests them; default whole detector."""
+    if roi is None:
+        return 0, detector.fpixels, 0, detector.spixels
+    fmin, fmax, smin, smax = roi
+    return (0 if fmin < 0 else fmin, detector.fpixels if fmax < 0 else fmax,
+            0 if smin < 0 else smin, detector.spixels if smax < 0 else smax)
+
+
+def _model_warnings(config: SimConfig) -> List[str]:
+    warnings = []
+    if config.detector.pix0_vector_m is not None:
+        warnings.append("-pix0_vector has no effect: nanoBragg recomputes pix0 from the pivot")
+    return warnings

@@ -1,0 +1,134 @@
+"""Orchestration: build the model, move it to a device, run the kernel in chunks, assemble the image.
+
+``simulate`` is the public entry point for the command line, the viewer and scripts. The
+same code runs on CUDA and on the CPU (chosen at run time). Chunks of pixels keep memory
+bounded; ``progress`` and ``cancel`` callbacks are honoured between chunks.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional, Tuple
+
+import numpy as np
+import torch
+
+from . import units
+from .config import SimConfig
+from .errors import SimulationCancelled
+from .kernel import KernelInputs, pixel_values
+from .model import SimModel, build_model
+
+Window = Tuple[int, int, int, int]
+
+
+@dataclass
+class SimResult:
+    """A simulated image and how it was made.
+
+    ``image``: (rows, cols) numpy array of photons per pixel for ``window`` = (s0, s1, f0, f1)
+    (half-open; the whole detector by default); zero outside the ROI, as in the C.
+    """
+
+    image: np.ndarray
+    window: Window
+    model: SimModel
+    device: str
+    dtype: str
+    elapsed_s: float
+
+    @property
+    def config(self) -> SimConfig:
+        return self.model.config
+
+
+def default_device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def _dtype(dtype) -> torch.dtype:
+    if isinstance(dtype, str):
+        return {"float64": torch.float64, "float32": torch.float32}[dtype]
+    return dtype
+
+
+def kernel_inputs(model: SimModel, device, dtype) -> KernelInputs:
+    """The model's numbers as tensors on ``device``/``dtype`` for the kernel."""
+    det, cell, sf = model.detector, model.cell, model.structure_factors
+    t = lambda x: torch.as_tensor(x, dtype=dtype, device=device)  # noqa: E731
+    return KernelInputs(
+        pix0=t(det.pix0), fdet=t(det.fdet), sdet=t(det.sdet), odet=t(det.odet), beam=t(det.beam),
+        polar_axis=t(det.polar), distance_m=t(det.distance_m), close_distance_m=t(det.close_distance_m),
+        pixel_size_m=det.pixel_size_m, oversample=model.oversample, layers=model.sensor.layers,
+        layer_step_m=model.sensor.step_m, mu_per_m=model.sensor.mu_per_m,
+        sensor_thick_m=model.sensor.thick_m, curved=det.curved, point_pixel=det.point_pixel,
+        incident=t(-model.sources.directions), wavelength_m=t(model.sources.wavelengths_m),
+        orientations=t(model.orientations),
+        reciprocal_A=t(torch.stack([cell.a_star, cell.b_star, cell.c_star])),
+        N=model.N_cells, shape=model.config.crystal.shape, fudge=model.config.crystal.fudge,
+        default_F=sf.default_F, hkl_grid=None if sf.grid is None else sf.grid.to(device),
+        hkl_mins=t(sf.mins), interpolate=sf.interpolate, kahn=model.config.beam.kahn_polarization,
+        nopolar=model.config.beam.nopolar, oversample_thick=model.config.detector.oversample_thick,
+        oversample_polar=model.config.detector.oversample_polar,
+        oversample_omega=model.config.detector.oversample_omega,
+        dmin_m=units.angstrom_to_m(model.config.detector.dmin_A), background_I=model.background_I,
+        r_e_sqr=units.R_E_SQR_M2, fluence=model.fluence_per_m2, steps=model.steps,
+        water=model.config.beam.water_um != 0.0)
+
+
+def pixels_per_chunk(model: SimModel, device: torch.device, budget_elements: Optional[int] = None) -> int:
+    """Pixels per kernel call so that the largest (pixels x iterations) tensor stays bounded."""
+    per_pixel = (model.sensor.layers * model.oversample ** 2 * model.sources.count
+                 * model.orientations.shape[0])
+    if budget_elements is None:
+        budget_elements = 1 << 21
+        if device.type == "cuda":
+            free, _ = torch.cuda.mem_get_info(device)
+            budget_elements = max(budget_elements, free // 8 // 40)
+    return max(1, budget_elements // per_pixel)
+
+
+def roi_pixels(model: SimModel, window: Window) -> Tuple[np.ndarray, np.ndarray]:
+    """(slow, fast) indices of the window's pixels inside the C's inclusive ROI, row-major."""
+    s0, s1, f0, f1 = window
+    fmin, fmax, smin, smax = model.roi
+    slow = np.arange(max(s0, smin), min(s1, smax + 1))
+    fast = np.arange(max(f0, fmin), min(f1, fmax + 1))
+    ss, ff = np.meshgrid(slow, fast, indexing="ij")
+    return ss.ravel(), ff.ravel()
+
+
+def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Optional[Window] = None,
+             progress: Optional[Callable[[float], None]] = None,
+             cancel: Optional[Callable[[], bool]] = None, model: Optional[SimModel] = None) -> SimResult:
+    """Simulate ``config``'s image (or a window of it) and return it with its model."""
+    start = time.perf_counter()
+    model = build_model(config) if model is None else model
+    device = default_device() if device is None else torch.device(device)
+    dtype = _dtype(dtype)
+    window = (0, model.detector.spixels, 0, model.detector.fpixels) if window is None else window
+    k = kernel_inputs(model, device, dtype)
+    slow, fast = roi_pixels(model, window)
+    values = _run_chunks(k, slow, fast, pixels_per_chunk(model, device), progress, cancel, device, dtype)
+    s0, s1, f0, f1 = window
+    image = np.zeros((s1 - s0, f1 - f0), dtype=np.float64 if dtype == torch.float64 else np.float32)
+    image[slow - s0, fast - f0] = values
+    return SimResult(image, window, model, str(device), str(dtype).replace("torch.", ""),
+                     time.perf_counter() - start)
+
+
+def _run_chunks(k, slow, fast, chunk, progress, cancel, device, dtype) -> np.ndarray:
+    total = len(slow)
+    out = torch.empty(total, dtype=dtype, device=device)
+    slow_t = torch.as_tensor(slow, device=device)
+    fast_t = torch.as_tensor(fast, device=device)
+    with torch.no_grad():
+        for begin in range(0, total, chunk):
+            if cancel is not None and cancel():
+                raise SimulationCancelled("simulation cancelled")
+            end = min(begin + chunk, total)
+            out[begin:end] = pixel_values(k, slow_t[begin:end], fast_t[begin:end])
+            if progress is not None:
+                progress(end / total)
+    return out.cpu().numpy()
