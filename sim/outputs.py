@@ -1,0 +1,116 @@
+"""The C program's output files and statistics for a simulated image.
+
+nanoBragg keeps its image as C floats; every statistic and file here starts from the
+float32 image, as the C does. Files: raw float32 (-floatfile), SMV integers (-intfile),
+PGM (-pgmfile), Poisson noise SMV (-noisefile). Default names are the C's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Tuple
+
+import numpy as np
+
+from .io.floatfile import write_float32
+from .io.pgm import auto_pgm_scale, write_pgm
+from .io.smv import SmvGeometry, auto_int_scale, float_to_smv_counts, nanobragg_header, write_smv
+from .model import SimModel
+
+DEFAULT_FLOATFILE = "floatimage.bin"
+DEFAULT_INTFILE = "intimage.img"
+DEFAULT_PGMFILE = "image.pgm"
+DEFAULT_NOISEFILE = "noiseimage.img"
+
+
+@dataclass(frozen=True)
+class ImageStats:
+    """Statistics the C prints after a run (over ROI pixels, float32 values), photons."""
+
+    max_I: float
+    max_at_slow_fast: Tuple[int, int]
+    mean: float
+    rms: float
+    rmsd: float
+    count: int
+
+
+def roi_mask(model: SimModel) -> np.ndarray:
+    """(S, F) bool: pixels inside the C's inclusive ROI."""
+    fmin, fmax, smin, smax = model.roi
+    s = np.arange(model.detector.spixels)[:, None]
+    f = np.arange(model.detector.fpixels)[None, :]
+    return (f >= fmin) & (f <= fmax) & (s >= smin) & (s <= smax)
+
+
+def image_stats(image32: np.ndarray, mask: np.ndarray) -> ImageStats:
+    values = image32[mask].astype(np.float64)
+    n = max(values.size, 1)
+    mean = values.sum() / n
+    rms = float(np.sqrt((values ** 2).sum() / max(n - 1, 1)))
+    rmsd = float(np.sqrt(((values - mean) ** 2).sum() / max(n - 1, 1)))
+    masked = np.where(mask, image32, -np.inf)
+    flat_index = int(np.argmax(masked))
+    at = divmod(flat_index, image32.shape[1])
+    return ImageStats(float(masked.flat[flat_index]) if values.size else 0.0, at, mean, rms, rmsd, n)
+
+
+def smv_geometry(model: SimModel) -> SmvGeometry:
+    det = model.detector
+    return SmvGeometry(
+        fpixels=det.fpixels, spixels=det.spixels, pixel_size_m=det.pixel_size_m,
+        distance_m=float(det.distance_m), wavelength_m=model.wavelength_m, Xbeam_m=det.Xbeam_m,
+        Ybeam_m=det.Ybeam_m, Fbeam_m=det.Fbeam_m, Sbeam_m=det.Sbeam_m, detsize_s_m=det.detsize_s_m,
+        dials_origin_mm=det.dials_origin_mm, orgx=det.orgx_px, orgy=det.orgy_px,
+        close_distance_m=float(det.close_distance_m), phi0_rad=model.phi.start_rad,
+        osc_rad=model.phi.osc_rad, twotheta_rad=det.twotheta_rad)
+
+
+def write_outputs(model: SimModel, image: np.ndarray, explicit_only: bool = False) -> List[str]:
+    """Write the files the C program would write for this run; return lines to print.
+
+    With ``explicit_only`` only files named on the command line are written (trace runs).
+    """
+    out = model.config.output
+    image32 = np.asarray(image, dtype=np.float32)
+    mask = roi_mask(model)
+    stats = image_stats(image32, mask)
+    lines: List[str] = []
+    floatfile = out.floatfile or (None if explicit_only else DEFAULT_FLOATFILE)
+    if floatfile:
+        write_float32(floatfile, image32)
+        lines.append(f"wrote {floatfile} ({image32.shape[1]}x{image32.shape[0]} float32)")
+    int_scale = out.intfile_scale if out.intfile_scale > 0.0 else auto_int_scale(stats.max_I)
+    geometry = smv_geometry(model)
+    intfile = out.intfile or (None if explicit_only else DEFAULT_INTFILE)
+    if intfile:
+        counts = float_to_smv_counts(image32, int_scale, out.adc_offset, mask)
+        write_smv(intfile, counts, nanobragg_header(geometry))
+        lines.append(f"wrote {intfile} (SMV, scale {int_scale:g}, adc {out.adc_offset:g})")
+    pgmfile = out.pgmfile or (None if explicit_only or out.nopgm else DEFAULT_PGMFILE)
+    if pgmfile:
+        scale = out.pgm_scale if out.pgm_scale > 0.0 else auto_pgm_scale(image32, mask, int_scale)
+        write_pgm(pgmfile, image32, scale, mask)
+        lines.append(f"wrote {pgmfile} (PGM, scale {scale:g})")
+    lines += _write_noise(model, image32, mask, geometry, explicit_only)
+    return lines
+
+
+def _write_noise(model, image32, mask, geometry, explicit_only) -> List[str]:
+    out = model.config.output
+    if out.nonoise or (explicit_only and out.noisefile is None):
+        return []
+    from .noise import poisson_noise_image
+
+    seed = out.seed if out.seed is not None else _time_seed()
+    counts, photons, overloads = poisson_noise_image(image32, seed, out.adc_offset, mask)
+    noisefile = out.noisefile or DEFAULT_NOISEFILE
+    write_smv(noisefile, counts, nanobragg_header(geometry, noise=True))
+    return [f"{photons:.0f} photons on noise image ({overloads} overloads)",
+            f"wrote {noisefile} (SMV with Poisson noise, seed {seed})"]
+
+
+def _time_seed() -> int:
+    import time
+
+    return int(time.time())
