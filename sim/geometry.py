@@ -15,6 +15,7 @@ def dot(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
 
 
 def cross(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    u, v = torch.broadcast_tensors(u, v)
     return torch.linalg.cross(u, v, dim=-1)
 
 

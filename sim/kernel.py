@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Optional, Tuple
 
 import torch
 
@@ -21,6 +21,7 @@ from .config import CrystalShape
 from .geometry import dot, rotate_axis
 from .physics import (gauss_lattice_factor, polarization_factor, reciprocal_distance_sqr,
                       round_lattice_factor, square_lattice_factors, tophat_lattice_factor)
+from .interpolation import apply_cutoff
 from .structure_factors import interpolated_F, interpolation_in_range, nearest_F
 
 Tap = Optional[Callable[[str, torch.Tensor], None]]
@@ -68,6 +69,7 @@ class KernelInputs:
     fluence: float
     steps: int
     water: bool
+    interp_cutoff: Optional[Tuple[int, int, int]] = None
 
 
 def _tap(tap: Tap, name: str, value: torch.Tensor) -> None:
@@ -135,8 +137,13 @@ def lattice_factor(k: KernelInputs, hkl: torch.Tensor, hkl0: torch.Tensor, tap: 
     return tophat_lattice_factor(rad_star_sqr, k.N, k.fudge)
 
 
-def cell_factor(k: KernelInputs, hkl: torch.Tensor, hkl0: torch.Tensor) -> torch.Tensor:
-    """F_cell (..., M): default_F, the nearest table entry, or the interpolated value."""
+def cell_factor(k: KernelInputs, hkl: torch.Tensor, hkl0: torch.Tensor, slow: torch.Tensor,
+                fast: torch.Tensor) -> torch.Tensor:
+    """F_cell (P, ..., M): default_F, the nearest table entry, or the interpolated value.
+
+    With interpolation, the C's switch-off at its first out-of-range evaluation applies
+    (``k.interp_cutoff``, see ``sim.interpolation``).
+    """
     if k.hkl_grid is None:
         return torch.full(hkl.shape[:-1], k.default_F, dtype=hkl.dtype, device=hkl.device)
     nearest = nearest_F(hkl0, k.hkl_grid, k.hkl_mins, k.default_F)
@@ -144,7 +151,10 @@ def cell_factor(k: KernelInputs, hkl: torch.Tensor, hkl0: torch.Tensor) -> torch
         return nearest
     inside = interpolation_in_range(hkl, k.hkl_mins, k.hkl_grid.shape)
     smooth = interpolated_F(hkl, k.hkl_grid, k.hkl_mins)
-    return torch.where(inside, smooth, torch.full_like(smooth, k.default_F))
+    smooth = torch.where(inside, smooth, torch.full_like(smooth, k.default_F))
+    if k.interp_cutoff is None:
+        return smooth
+    return apply_cutoff(k.interp_cutoff, slow, fast, smooth, nearest, k.default_F)
 
 
 def _dmin_skip(k: KernelInputs, scattering: torch.Tensor) -> Optional[torch.Tensor]:
@@ -184,30 +194,40 @@ def _chained_sum(contrib, factors, background):
     return background * suffix[:, 0] + (contrib.reshape(p, -1) * suffix).sum(1)
 
 
-def pixel_values(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: Tap = None) -> torch.Tensor:
-    """Photons in each pixel (P,) for pixel indices ``slow``, ``fast`` (P,) (nanoBragg's inner loops)."""
+def lattice_stage(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: Tap = None) -> dict:
+    """Geometry, scattering vectors, Miller indices and F_latt of pixels (slow, fast) (P,).
+
+    Returns tensors keyed by trace-schema names where one exists; ``active`` marks the
+    iterations the C program does not skip (-dmin, or F_latt == 0 without water).
+    """
     pos = subpixel_positions(k, slow, fast)
     airpath = torch.sqrt(dot(pos, pos))
     diffracted = pos / airpath[..., None]
-    omega_sub = solid_angle(k, airpath)
-    capture = capture_fractions(k, diffracted)
     scattering = (diffracted[..., None, :] - k.incident) / k.wavelength_m[:, None]
     skip = _dmin_skip(k, scattering)
     source_ok = torch.ones(scattering.shape[:-1], dtype=torch.bool, device=pos.device) if skip is None else ~skip
-    polar = _polarization(k, diffracted)
     hkl = miller_indices(k, scattering)
     hkl0 = torch.ceil(hkl - 0.5)
     F_latt = lattice_factor(k, hkl, hkl0, tap)
-    F_cell = cell_factor(k, hkl, hkl0)
     active = source_ok[..., None] & ((F_latt != 0) | k.water)
+    return {"pixel_pos_meters": pos, "R_distance_meters": airpath, "diffracted_vec": diffracted,
+            "scattering_vec_A_inv": scattering, "source_ok": source_ok, "hkl_frac": hkl,
+            "hkl_rounded": hkl0, "F_latt": F_latt, "active": active}
+
+
+def pixel_values(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: Tap = None) -> torch.Tensor:
+    """Photons in each pixel (P,) for pixel indices ``slow``, ``fast`` (P,) (nanoBragg's inner loops)."""
+    st = lattice_stage(k, slow, fast, tap)
+    diffracted, F_latt, active = st["diffracted_vec"], st["F_latt"], st["active"]
+    omega_sub = solid_angle(k, st["R_distance_meters"])
+    capture = capture_fractions(k, diffracted)
+    polar = _polarization(k, diffracted)
+    F_cell = cell_factor(k, st["hkl_frac"], st["hkl_rounded"], slow, fast)
     contrib = torch.where(active, F_cell * F_cell * F_latt * F_latt, torch.zeros_like(F_latt))
-    for name, value in (("pixel_pos_meters", pos), ("R_distance_meters", airpath),
-                        ("diffracted_vec", diffracted), ("scattering_vec_A_inv", scattering),
-                        ("hkl_frac", hkl), ("hkl_rounded", hkl0), ("F_latt", F_latt),
-                        ("F_cell", F_cell), ("source_ok", source_ok), ("omega_sub", omega_sub),
-                        ("capture_sub", capture), ("polar_sub", polar)):
+    st.update({"F_cell": F_cell, "omega_sub": omega_sub, "capture_sub": capture, "polar_sub": polar})
+    for name, value in st.items():
         _tap(tap, name, value)
-    return _scale(k, contrib, active, source_ok, omega_sub, capture, polar, tap)
+    return _scale(k, contrib, active, st["source_ok"], omega_sub, capture, polar, tap)
 
 
 def _scale(k, contrib, active, source_ok, omega_sub, capture, polar, tap):

@@ -17,6 +17,7 @@ import torch
 from . import units
 from .config import SimConfig
 from .errors import SimulationCancelled
+from .interpolation import find_cutoff
 from .kernel import KernelInputs, pixel_values
 from .model import SimModel, build_model
 
@@ -55,6 +56,17 @@ def _dtype(dtype) -> torch.dtype:
 
 def kernel_inputs(model: SimModel, device, dtype) -> KernelInputs:
     """The model's numbers as tensors on ``device``/``dtype`` for the kernel."""
+    k = _kernel_inputs(model, device, dtype)
+    if k.interpolate and k.hkl_grid is not None:
+        slow, fast = roi_pixels(model, (0, model.detector.spixels, 0, model.detector.fpixels))
+        with torch.no_grad():
+            k.interp_cutoff = find_cutoff(k, torch.as_tensor(slow, device=device),
+                                          torch.as_tensor(fast, device=device),
+                                          pixels_per_chunk(model, torch.device(device)))
+    return k
+
+
+def _kernel_inputs(model: SimModel, device, dtype) -> KernelInputs:
     det, cell, sf = model.detector, model.cell, model.structure_factors
     t = lambda x: torch.as_tensor(x, dtype=dtype, device=device)  # noqa: E731
     return KernelInputs(
