@@ -8,6 +8,7 @@ converted (through ``sim.units``) and where derived quantities the C program pri
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
@@ -123,8 +124,9 @@ def _cell(config: SimConfig) -> Cell:
     if crystal.misset_random:
         from .rng import random_orientation_umat, umat2misset
 
-        seed = crystal.misset_seed if crystal.misset_seed is not None else config.output.seed
-        misset = tuple(umat2misset(random_orientation_umat(0 if seed is None else seed)))
+        # like the C, -seed does not reach the orientation: without -misset_seed it is time-based
+        seed = crystal.misset_seed if crystal.misset_seed is not None else int(time.time())
+        misset = tuple(umat2misset(random_orientation_umat(seed)))
     elif crystal.misset_deg is not None:
         misset = tuple(units.deg_to_rad(a) for a in crystal.misset_deg)
     cell = build_cell(crystal.cell_A_deg, matrix, config.beam.wavelength_A, misset)

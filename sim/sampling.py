@@ -63,10 +63,8 @@ def sensor_sampling(thick_m: float, steps: Optional[int], absorption_m: Optional
     """Sensor layers and attenuation (mu = 1/absorption length; 1/thickness when not given)."""
     mu = -1.0
     if absorption_m is not None:
-        if math.isinf(absorption_m) or absorption_m == 0.0:
-            thick_m, mu = 0.0, 0.0
-        else:
-            mu = 1.0 / absorption_m
+        # "inf" or 0 means no absorption; the parser already zeroed the thickness in line order
+        mu = 0.0 if math.isinf(absorption_m) or absorption_m == 0.0 else 1.0 / absorption_m
     n = -1 if steps is None else steps
     step = -1.0
     if n <= 0:
