@@ -1,0 +1,215 @@
+"""The viewer's actions: simulate, trace, load and export, with the work off the GUI thread.
+
+The controller changes the ``ViewerState`` and runs the background work: a new config is
+simulated (``BackgroundTask``), a clicked pixel is traced by us and, when a C binary is
+set, by the C program (``LiveCTrace``). Failures are reported through ``error`` as one
+line; whatever the user had (image, traces, parameters) is kept. Widgets call these
+methods and observe the state; they hold no physics.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+from typing import Optional
+
+from PyQt6.QtCore import QObject, QThreadPool, pyqtSignal
+
+from sim.cli_args import parse_args
+from sim.errors import InputError
+from sim.export import export_image
+from sim.trace.c_log import load_trace_log
+from sim.trace.compare import format_table, to_csv
+
+from .display import on_image
+from .example import example_c_image, example_config, example_trace_log
+from .image_compare import load_reference
+from .live_c import LiveCTrace
+from .state import CTrace, RunOptions, ViewerState
+from .worker import BackgroundTask, simulation_job, trace_job
+
+TRACE_SUFFIXES = (".log", ".txt", ".trace")
+
+
+class Controller(QObject):
+    """Actions on a ``ViewerState``. ``error(message)``: something the user asked failed;
+    ``status(message)``: a short note for the status bar."""
+
+    error = pyqtSignal(str)
+    status = pyqtSignal(str)
+
+    def __init__(self, state: ViewerState, parent: Optional[QObject] = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.c_binary = ""
+        self.simulations = BackgroundTask(parent=self)
+        self.traces = BackgroundTask(parent=self)
+        self.live_c = LiveCTrace(self)
+        self.simulations.finished.connect(self._on_simulated)
+        self.simulations.failed.connect(self._on_simulation_failed)
+        self.simulations.cancelled.connect(lambda: self.status.emit("simulation cancelled"))
+        self.traces.finished.connect(state.set_our_trace)
+        self.traces.failed.connect(self._on_trace_failed)
+        self.live_c.finished.connect(state.set_c_trace)
+        self.live_c.failed.connect(self.error)
+        state.config_changed.connect(self._on_config_changed)
+        state.options_changed.connect(self._on_config_changed)
+
+    @property
+    def busy(self) -> bool:
+        return self.simulations.busy or self.traces.busy or self.live_c.busy
+
+    def shutdown(self) -> None:
+        """Stop all background work and wait for it (before the window closes)."""
+        self.simulations.cancel()
+        self.live_c.stop()
+        QThreadPool.globalInstance().waitForDone(10000)
+
+    def simulate(self) -> None:
+        """Simulate the current config in the background (superseding a running one)."""
+        options = self.state.options
+        self.simulations.submit(simulation_job(self.state.config, options.device, options.dtype))
+
+    def cancel(self) -> None:
+        self.simulations.cancel()
+
+    def trace(self, slow: int, fast: int) -> None:
+        """Trace pixel (slow, fast): ours always, the C program's too when a binary is set."""
+        if self.state.shape is not None and not on_image((slow, fast), self.state.shape):
+            self.status.emit(f"pixel ({slow}, {fast}) is off the detector")
+            return
+        self.state.select_pixel((slow, fast))
+        self._trace_selected()
+        if self.c_binary:
+            self.live_c.run(self.c_binary, self.state.config, slow, fast)
+
+    def _trace_selected(self) -> None:
+        slow, fast = self.state.pixel
+        options = self.state.options
+        self.traces.submit(trace_job(self.state.config, slow, fast, options.device, options.dtype,
+                                     self.state.model))
+
+    def apply_command(self, text: str) -> bool:
+        """Set everything from a pasted nanoBragg command line; False (and error) if bad."""
+        try:
+            argv = shlex.split(text)
+            if argv and not argv[0].startswith("-"):
+                argv = argv[1:]  # the program name
+            parsed = parse_args(argv)
+        except (ValueError, InputError) as err:
+            self.error.emit(f"command line: {err}")
+            return False
+        self.state.set_options(RunOptions(parsed.device or self.state.options.device, parsed.dtype))
+        self.state.set_config(parsed.config)
+        for warning in parsed.warnings:
+            self.status.emit(warning)
+        if parsed.trace_pixels:
+            slow, fast, _ = parsed.trace_pixels[0]
+            self.state.select_pixel((slow, fast))
+        return True
+
+    def open_example(self) -> None:
+        """The built-in example, with its C trace log (and C image, once ours is ready)."""
+        self.state.set_config(example_config())
+        self.load_c_trace(str(example_trace_log()))
+
+    def compare_with_example_image(self) -> bool:
+        """Load the example's C image, if the image on show is the example's."""
+        path = example_c_image()
+        if path is None or self.state.model is None or self.state.model.config != example_config():
+            return False
+        return self.load_c_image(str(path))
+
+    def open_file(self, path: str) -> bool:
+        """Open a C trace log or a C image, chosen by the file name."""
+        if Path(path).suffix.lower() in TRACE_SUFFIXES:
+            return self.load_c_trace(path)
+        return self.load_c_image(path)
+
+    def load_c_trace(self, path: str) -> bool:
+        try:
+            record = load_trace_log(path)
+        except InputError as err:
+            self.error.emit(str(err))
+            return False
+        self.state.set_c_trace(CTrace(record, str(path)))
+        return True
+
+    def load_c_image(self, path: str) -> bool:
+        if self.state.result is None:
+            self.error.emit("wait for our image before loading a C image to compare with")
+            return False
+        try:
+            reference = load_reference(path, self.state.shape)
+        except InputError as err:
+            self.error.emit(str(err))
+            return False
+        self.state.set_reference(reference)
+        if self.state.reference_problem:
+            self.error.emit(f"{path}: {self.state.reference_problem}")
+        return True
+
+    def export_image(self, path: str) -> bool:
+        if self.state.result is None:
+            self.error.emit("no image to export yet")
+            return False
+        try:
+            fmt = export_image(path, self.state.result.image, self.state.model)
+        except InputError as err:
+            self.error.emit(str(err))
+            return False
+        self.status.emit(f"wrote {path} ({fmt})")
+        return True
+
+    def export_comparison(self, path: str) -> bool:
+        """Write the trace comparison as text (.txt), CSV (.csv) or JSON (.json)."""
+        comparison = self.state.comparison
+        if comparison is None:
+            self.error.emit("no trace to export: click a pixel first")
+            return False
+        suffix = Path(path).suffix.lower()
+        if suffix == ".json":
+            text = json.dumps(comparison.to_json(), indent=1) + "\n"
+        else:
+            text = to_csv(comparison) if suffix == ".csv" else format_table(comparison)
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as err:
+            self.error.emit(f"{path}: cannot write: {err.strerror or err}")
+            return False
+        self.status.emit(f"wrote {path}")
+        return True
+
+    def _on_config_changed(self, *_) -> None:
+        if self._image_is_current():
+            return  # back to the image on show (a failed change was undone)
+        self.simulate()
+        if self.state.pixel is not None and self.c_binary:
+            slow, fast = self.state.pixel
+            self.live_c.run(self.c_binary, self.state.config, slow, fast)
+
+    def _on_simulated(self, result) -> None:
+        if result.model.config != self.state.config:
+            return  # a newer config is on its way
+        self.state.set_result(result)
+        self.status.emit(f"simulated {result.image.shape[0]} x {result.image.shape[1]} pixels in"
+                         f" {result.elapsed_s:.2f} s ({result.device}, {result.dtype})")
+        if self.state.pixel is not None and on_image(self.state.pixel, self.state.shape):
+            self._trace_selected()
+
+    def _on_simulation_failed(self, message: str) -> None:
+        self.error.emit(message)
+        result = self.state.result
+        if result is not None:  # undo the change, so parameters and image agree again
+            self.state.set_options(RunOptions(result.device, result.dtype))
+            self.state.set_config(result.model.config)
+
+    def _image_is_current(self) -> bool:
+        result, options = self.state.result, self.state.options
+        return (result is not None and result.model.config == self.state.config
+                and (result.device, result.dtype) == (options.device, options.dtype)
+                and not self.simulations.busy)
+
+    def _on_trace_failed(self, message: str) -> None:
+        self.error.emit(f"trace of pixel {self.state.pixel}: {message}")

@@ -1,0 +1,118 @@
+"""Live C tracing: run an instrumented nanoBragg binary for one pixel with QProcess.
+
+The binary gets the viewer's configuration as a command line (``format_args``) plus
+``-trace_pixel S F``, in a fresh temporary folder (its image files land there and are
+thrown away). Its printed output is read as a C trace log. A newer run kills an older one,
+so the C trace on show is always for the pixel last asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import replace
+from typing import List, Optional, Tuple
+
+from PyQt6.QtCore import QObject, QProcess, QTemporaryDir, pyqtSignal
+
+from sim.cli_args import format_args
+from sim.config import SimConfig
+from sim.errors import InputError
+from sim.trace.c_log import parse_trace_text
+
+from .state import CTrace
+
+
+def absolute_paths(config: SimConfig) -> SimConfig:
+    """``config`` with its input files as absolute paths, for a run in another folder."""
+    def absolute(path: Optional[str]) -> Optional[str]:
+        return None if path is None else os.path.abspath(path)
+
+    crystal = replace(config.crystal, hkl_file=absolute(config.crystal.hkl_file),
+                      matrix_file=absolute(config.crystal.matrix_file))
+    beam = replace(config.beam, source_file=absolute(config.beam.source_file))
+    return replace(config, crystal=crystal, beam=beam)
+
+
+def trace_arguments(config: SimConfig, slow: int, fast: int) -> List[str]:
+    """The C command line (without the program) that traces pixel (slow, fast)."""
+    return format_args(absolute_paths(config)) + ["-trace_pixel", str(slow), str(fast)]
+
+
+class LiveCTrace(QObject):
+    """Runs the C binary for one pixel at a time; ``finished`` carries a ``CTrace``."""
+
+    finished = pyqtSignal(object)
+    failed = pyqtSignal(str)
+    busy_changed = pyqtSignal(bool)
+
+    def __init__(self, parent: Optional[QObject] = None) -> None:
+        super().__init__(parent)
+        self._process: Optional[QProcess] = None
+        self._folder: Optional[QTemporaryDir] = None
+        self._pixel: Tuple[int, int] = (0, 0)
+        self._command = ""
+
+    @property
+    def busy(self) -> bool:
+        return self._process is not None
+
+    def run(self, binary: str, config: SimConfig, slow: int, fast: int) -> None:
+        """Start ``binary`` for pixel (slow, fast), stopping any run in progress."""
+        self.stop()
+        self._folder = QTemporaryDir()
+        self._pixel = (slow, fast)
+        arguments = trace_arguments(config, slow, fast)
+        self._command = shlex.join([binary, *arguments])
+        process = QProcess(self)
+        process.setWorkingDirectory(self._folder.path())
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
+        process.finished.connect(self._on_finished)
+        process.errorOccurred.connect(self._on_error)
+        self._process = process
+        process.start(binary, arguments)
+        self.busy_changed.emit(True)
+
+    def stop(self) -> None:
+        """Kill the run in progress, if any; it reports nothing."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.finished.disconnect(self._on_finished)
+        process.errorOccurred.disconnect(self._on_error)
+        if process.state() != QProcess.ProcessState.NotRunning:
+            process.kill()
+            process.waitForFinished(2000)
+        process.deleteLater()
+        self.busy_changed.emit(False)
+
+    def _on_finished(self, exit_code: int, exit_status) -> None:
+        process = self._process
+        if process is None or self.sender() is not process:
+            return
+        output = bytes(process.readAll()).decode("utf-8", errors="replace")
+        origin = f"{process.program()} -trace_pixel {self._pixel[0]} {self._pixel[1]}"
+        self._finish()
+        try:
+            record = parse_trace_text(output, origin, expected_pixel=self._pixel)
+        except InputError as err:
+            tail = f" (exit code {exit_code})" if exit_code else ""
+            self.failed.emit(f"live C trace failed{tail}: {err}")
+            return
+        if not record.meta.get("command"):
+            record.meta["command"] = self._command
+        self.finished.emit(CTrace(record, origin, live=True))
+
+    def _on_error(self, error) -> None:
+        process = self._process
+        if process is None or error != QProcess.ProcessError.FailedToStart:
+            return
+        message = f"cannot start the C program {process.program()!r}: {process.errorString()}"
+        self._finish()
+        self.failed.emit(message)
+
+    def _finish(self) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            process.deleteLater()
+        self.busy_changed.emit(False)

@@ -1,0 +1,145 @@
+"""Start nanoBragg Studio: the interactive viewer, or a scripted run with --quit.
+
+With no arguments the window opens on the last parameters (or the built-in example, with
+its C trace log loaded) and simulates at once. ``--args`` opens a nanoBragg command line;
+``--c-trace``, ``--c-image``, ``--trace``, ``--screenshot``, ``--export-trace`` and
+``--export-image`` script the rest; ``--quit`` exits when they are done (0 on success,
+non-zero with one line on stderr otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from typing import List, Optional
+
+from PyQt6.QtWidgets import QApplication
+
+from sim.cli_args import parse_args
+from sim.errors import InputError
+
+from .example import example_config, example_trace_log
+from .script import Script, run_script
+from .settings import APPLICATION, ORGANIZATION, Settings
+
+PROGRAM = "nanobragg-studio"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.exit(2, f"{PROGRAM}: {message}\n")
+
+
+def parse_cli(argv: List[str]) -> argparse.Namespace:
+    parser = _Parser(prog=PROGRAM, description="nanoBragg Studio: simulated diffraction images "
+                     "and per-pixel traces compared with the C nanoBragg.")
+    parser.add_argument("--args", help="nanoBragg command-line flags to open (one quoted string)")
+    parser.add_argument("--c-trace", metavar="LOG", help="C trace log to compare with")
+    parser.add_argument("--c-image", metavar="FILE", help="C image to compare with (float file or SMV)")
+    parser.add_argument("--c-binary", metavar="PATH", help="instrumented nanoBragg for live C traces")
+    parser.add_argument("--trace", nargs=2, type=int, metavar=("S", "F"), help="trace pixel (slow, fast)")
+    parser.add_argument("--screenshot", metavar="PNG", help="save a PNG of the window")
+    parser.add_argument("--export-trace", metavar="FILE", help="save the comparison (.json, .csv, .txt)")
+    parser.add_argument("--export-image", metavar="FILE", help="save the image (.img .cbf .edf .tif .bin .png)")
+    parser.add_argument("--window-size", metavar="WxH", type=_size, help="window size, e.g. 1800x1000")
+    parser.add_argument("--quit", action="store_true", help="exit when the scripted steps are done")
+    return parser.parse_args(argv)
+
+
+def _size(text: str):
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}") from None
+    return width, height
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the viewer; the exit code."""
+    options = parse_cli(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    script = Script(options.c_image, tuple(options.trace) if options.trace else None,
+                    options.screenshot, options.export_trace, options.export_image)
+    scripted = options.quit or not script.empty
+    try:
+        window = open_window(options, Settings(), scripted)
+    except InputError as err:
+        print(f"{PROGRAM}: {err}", file=sys.stderr)
+        return 2
+    if options.window_size:
+        window.resize(*options.window_size)
+    window.show()
+    if scripted:
+        code = run_script(window, script)
+        if options.quit:
+            window.close()
+            return code
+    return app.exec()
+
+
+def open_window(options, settings: Settings, scripted: bool):
+    """The main window on the configuration the options (or the settings) ask for.
+
+    Raises InputError for a bad --args line or --c-trace log, before any work starts.
+    """
+    from .controller import Controller
+    from .state import RunOptions, ViewerState
+    from .widgets.main_window import MainWindow
+    from .worker import available_devices
+
+    parsed = _initial_args(options, settings, scripted)
+    c_trace = options.c_trace
+    if c_trace is None and parsed.config == example_config():
+        c_trace = str(example_trace_log())
+    state = ViewerState(parsed.config, RunOptions(parsed.device or "cpu", parsed.dtype))
+    controller = Controller(state)
+    if c_trace is not None:
+        _load_trace_or_raise(controller, c_trace)
+    window = MainWindow(state, controller, settings, available_devices())
+    window.dialogs = window.save_settings = not scripted
+    if options.c_binary is not None:
+        window._on_c_binary_changed(options.c_binary)
+    controller.simulate()
+    return window
+
+
+def _initial_args(options, settings: Settings, scripted: bool):
+    """Parsed --args, else the last command line (interactive only), else the example."""
+    if options.args is not None:
+        return _parse(options.args, "--args")
+    last = None if scripted else settings.last_command()
+    if last:
+        try:
+            return _parse(last, "last parameters")
+        except InputError:
+            pass  # e.g. an input file that has gone: start on the example instead
+    return parse_args(shlex.split(_example_line()))
+
+
+def _example_line() -> str:
+    from .example import example_command
+
+    return example_command()
+
+
+def _parse(text: str, what: str):
+    try:
+        argv = shlex.split(text)
+    except ValueError as err:
+        raise InputError(f"{what}: {err}") from None
+    if argv and not argv[0].startswith("-"):
+        argv = argv[1:]
+    try:
+        return parse_args(argv)
+    except InputError as err:
+        raise InputError(f"{what}: {err}") from None
+
+
+def _load_trace_or_raise(controller, path: str) -> None:
+    from sim.trace.c_log import load_trace_log
+    from .state import CTrace
+
+    controller.state.set_c_trace(CTrace(load_trace_log(path), path))

@@ -1,0 +1,112 @@
+"""The row of controls above the image: view, colour map, scaling, contrast, overlays."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPushButton,
+                             QToolBar)
+
+from ..display import SCALES, VIEWS, DisplaySettings, OURS
+from .colormaps import IMAGE_MAPS, SIGNED_MAPS
+
+
+class DisplayControls(QToolBar):
+    """Edits a ``DisplaySettings``; ``auto_contrast_requested`` asks the panel for new levels.
+
+    A tool bar, so that controls that do not fit go into its overflow menu.
+
+    The C views are enabled only while a C image is compared (``state.image_comparison``).
+    """
+
+    auto_contrast_requested = pyqtSignal()
+    reset_zoom_requested = pyqtSignal()
+
+    def __init__(self, display: DisplaySettings, state, parent=None) -> None:
+        super().__init__(parent)
+        self.display, self.state = display, state
+        self.view = _combo(VIEWS, "What to show: our image, the C image, their difference or ratio")
+        self.colormap = _combo(IMAGE_MAPS, "Colour map")
+        self.scale = _combo(SCALES, "Intensity scaling before the colour map")
+        self.gamma = _spin(0.05, 5.0, 0.05, 2, "Gamma exponent (scale 'gamma')")
+        self.percentile = _spin(50.0, 100.0, 0.1, 2, "Auto-contrast: upper level at this percentile")
+        self.auto = QCheckBox("auto")
+        self.auto.setToolTip("Re-apply auto-contrast to every new image")
+        self.auto_button = QPushButton("Auto-contrast")
+        self.beam = QCheckBox("beam")
+        self.beam.setToolTip("Show the direct-beam spot")
+        self.rings = QCheckBox("rings")
+        self.rings.setToolTip("Show resolution rings (d in \u00c5)")
+        self.reset = QPushButton("Reset zoom")
+        self.reset.setToolTip("Show the whole detector (Ctrl+0 or A)")
+        self._lay_out()
+        self._update_from_display(display.value)
+        self._update_views()
+        self._connect()
+
+    def _lay_out(self) -> None:
+        for label, widget in (("View ", self.view), (" Colours ", self.colormap), (" Scale ", self.scale),
+                              (" \u03b3 ", self.gamma), (" Percentile ", self.percentile)):
+            self.addWidget(QLabel(label))
+            self.addWidget(widget)
+        for group in ((self.auto, self.auto_button), (self.beam, self.rings), (self.reset,)):
+            self.addSeparator()
+            for widget in group:
+                self.addWidget(widget)
+
+    def _connect(self) -> None:
+        d = self.display
+        self.view.currentTextChanged.connect(lambda text: d.update(view=text))
+        self.colormap.currentTextChanged.connect(lambda text: d.update(colormap=text) if text else None)
+        self.scale.currentTextChanged.connect(lambda text: d.update(scale=text))
+        self.gamma.valueChanged.connect(lambda v: d.update(gamma=v))
+        self.percentile.valueChanged.connect(lambda v: d.update(percentile=v))
+        self.auto.toggled.connect(lambda on: d.update(auto_levels=on))
+        self.beam.toggled.connect(lambda on: d.update(show_beam=on))
+        self.rings.toggled.connect(lambda on: d.update(show_rings=on))
+        self.auto_button.clicked.connect(self.auto_contrast_requested)
+        self.reset.clicked.connect(self.reset_zoom_requested)
+        d.display_changed.connect(self._update_from_display)
+        self.state.reference_changed.connect(self._update_views)
+
+    def _update_from_display(self, value) -> None:
+        maps = SIGNED_MAPS if value.signed else IMAGE_MAPS
+        if [self.colormap.itemText(i) for i in range(self.colormap.count())] != list(maps):
+            self.colormap.blockSignals(True)
+            self.colormap.clear()
+            self.colormap.addItems(maps)
+            self.colormap.blockSignals(False)
+        for combo, text in ((self.view, value.view), (self.colormap, value.active_colormap),
+                            (self.scale, value.scale)):
+            if combo.currentText() != text:
+                combo.setCurrentText(text)
+        self.gamma.setValue(value.gamma)
+        self.gamma.setEnabled(value.scale == "gamma")
+        self.percentile.setValue(value.percentile)
+        self.auto.setChecked(value.auto_levels)
+        self.beam.setChecked(value.show_beam)
+        self.rings.setChecked(value.show_rings)
+
+    def _update_views(self, *_) -> None:
+        """Enable the C views only while there is a C image to show."""
+        compared = self.state.image_comparison is not None
+        model = self.view.model()
+        for row in range(1, self.view.count()):
+            model.item(row).setEnabled(compared)
+        if not compared and self.display.value.view != OURS:
+            self.display.update(view=OURS)
+
+
+def _combo(items, tip: str) -> QComboBox:
+    combo = QComboBox()
+    combo.addItems(items)
+    combo.setToolTip(tip)
+    return combo
+
+
+def _spin(low: float, high: float, step: float, decimals: int, tip: str) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setRange(low, high)
+    spin.setSingleStep(step)
+    spin.setDecimals(decimals)
+    spin.setToolTip(tip)
+    return spin

@@ -1,0 +1,163 @@
+"""The detector image: zoom and pan, colour map and levels, overlays, hover and click.
+
+Rows are slow and columns fast (``axisOrder='row-major'``), slow increasing downwards as
+in ADXV; pixel (s, f) covers x in [f, f + 1), y in [s, s + 1), so a click anywhere inside
+it picks exactly (s, f) (``app.display.pixel_at``).
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+import pyqtgraph as pg
+from PyQt6.QtCore import QPointF, Qt, pyqtSignal
+from PyQt6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ..display import DisplaySettings, auto_levels, on_image, pixel_at, scale_image, view_data
+from ..image_compare import summary
+from .colormaps import colormap
+from .display_controls import DisplayControls
+from .overlays import Overlays
+
+
+class ImagePanel(QWidget):
+    """Shows ``state``'s image as ``display`` says. Emits the pixel clicked or hovered."""
+
+    pixel_clicked = pyqtSignal(int, int)
+    pixel_hovered = pyqtSignal(int, int)
+    hover_left = pyqtSignal()
+
+    def __init__(self, state, display: DisplaySettings, parent=None) -> None:
+        super().__init__(parent)
+        self.state, self.display = state, display
+        self.hovered: Optional[Tuple[int, int]] = None
+        self._shown_shape = None
+        self.controls = DisplayControls(display, state)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.plot = self.graphics.addPlot()
+        self.view_box = self.plot.getViewBox()
+        self.item = pg.ImageItem(axisOrder="row-major")
+        self.histogram = pg.HistogramLUTWidget(image=self.item)
+        self.overlays = Overlays(self.view_box)
+        self.stats = QLabel()
+        self._set_up_plot()
+        self._lay_out()
+        self._connect()
+        self._update_colormap()
+
+    def _set_up_plot(self) -> None:
+        self.plot.addItem(self.item)
+        self.plot.setLabel("bottom", "fast (pixels)")
+        self.plot.setLabel("left", "slow (pixels)")
+        self.plot.setAspectLocked(True)
+        self.plot.hideButtons()
+        self.view_box.invertY(True)
+        self.view_box.setMenuEnabled(False)
+        self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.stats.hide()
+
+    def _lay_out(self) -> None:
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.graphics, 1)
+        row.addWidget(self.histogram)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.controls)
+        layout.addWidget(self.stats)
+        layout.addLayout(row, 1)
+
+    def _connect(self) -> None:
+        self.state.image_changed.connect(self._on_image_changed)
+        self.state.reference_changed.connect(self._on_reference_changed)
+        self.state.pixel_changed.connect(self.overlays.set_selected)
+        self.state.c_trace_changed.connect(self._on_c_trace_changed)
+        self.display.display_changed.connect(self._on_display_changed)
+        self.controls.auto_contrast_requested.connect(self.auto_contrast)
+        self.controls.reset_zoom_requested.connect(self.reset_zoom)
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    def reset_zoom(self) -> None:
+        """Show the whole detector."""
+        shape = self.state.shape
+        if shape is not None:
+            self.view_box.setRange(xRange=(0, shape[1]), yRange=(0, shape[0]), padding=0.02)
+
+    def auto_contrast(self) -> None:
+        """Levels from the display's percentile, for the data on show."""
+        data = self.item.image
+        if data is not None:
+            self.histogram.setLevels(*auto_levels(data, self.display.value))
+
+    def view_point(self, pixel: Tuple[float, float]) -> QPointF:
+        """Scene position of view point (x = fast, y = slow), for tests and markers."""
+        return self.view_box.mapViewToScene(QPointF(pixel[1], pixel[0]))
+
+    def _on_image_changed(self, result) -> None:
+        self._update_image()
+        self._update_overlays()
+        if result is not None and result.image.shape != self._shown_shape:
+            self._shown_shape = result.image.shape
+            self.reset_zoom()
+
+    def _on_reference_changed(self, *_) -> None:
+        comparison = self.state.image_comparison
+        problem = self.state.reference_problem
+        self.stats.setVisible(comparison is not None or problem is not None)
+        if comparison is not None:
+            self.stats.setText(f"C image {self.state.reference.source}:   {summary(comparison)}")
+        elif problem:
+            self.stats.setText(f"C image not compared: {problem}")
+        self._update_image()
+
+    def _on_c_trace_changed(self, c_trace) -> None:
+        self.overlays.set_c_pixel(None if c_trace is None else c_trace.pixel)
+
+    def _on_display_changed(self, value) -> None:
+        self._update_colormap()
+        self._update_image()
+        self._update_overlays()
+
+    def _update_image(self) -> None:
+        data = view_data(self.state, self.display.value.view)
+        if data is None:
+            return
+        scaled = scale_image(data, self.display.value)
+        levels = self.item.getLevels() if self.item.image is not None else None
+        if self.display.value.auto_levels or levels is None or scaled.shape != self.item.image.shape:
+            levels = auto_levels(scaled, self.display.value)
+        self.item.setImage(scaled, autoLevels=False, levels=levels)
+        self.histogram.setLevels(*levels)
+
+    def _update_colormap(self) -> None:
+        self.histogram.gradient.setColorMap(colormap(self.display.value.active_colormap))
+
+    def _update_overlays(self) -> None:
+        value = self.display.value
+        self.overlays.set_model(self.state.model, value.show_beam, value.show_rings)
+
+    def _pixel_under(self, scene_pos) -> Optional[Tuple[int, int]]:
+        if not self.view_box.sceneBoundingRect().contains(scene_pos):
+            return None
+        point = self.view_box.mapSceneToView(scene_pos)
+        pixel = pixel_at(point.x(), point.y())
+        return pixel if on_image(pixel, self.state.shape) else None
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        pixel = self._pixel_under(scene_pos)
+        if pixel == self.hovered:
+            return
+        self.hovered = pixel
+        if pixel is None:
+            self.hover_left.emit()
+        else:
+            self.pixel_hovered.emit(*pixel)
+
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        pixel = self._pixel_under(event.scenePos())
+        if pixel is not None:
+            event.accept()
+            self.pixel_clicked.emit(*pixel)

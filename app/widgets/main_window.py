@@ -1,0 +1,233 @@
+"""The main window: command line and image in the centre, parameters and trace in docks.
+
+It wires the panels to the controller, owns the menus and shortcuts, the status bar
+(hover readout, progress, cancel), drag and drop, error dialogs and the saved layout.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
+                             QProgressBar, QPushButton, QVBoxLayout, QWidget)
+
+from sim.cli_args import format_command
+
+from ..display import DisplaySettings
+from ..readout import readout
+from .command_bar import CommandBar
+from .image_panel import ImagePanel
+from .menus import build_menus
+from .params_panel import ParamsPanel
+from .trace_panel import TracePanel
+
+TITLE = "nanoBragg Studio"
+OPEN_FILTERS = ("C trace logs (*.log *.txt *.trace);;C images (*.bin *.f32 *.raw *.img *.smv "
+                "*.cbf *.edf *.tif *.tiff);;All files (*)")
+IMAGE_FILTERS = {"SMV, C scaling (*.img)": ".img", "CBF, integer counts (*.cbf)": ".cbf",
+                 "EDF, float32 (*.edf)": ".edf", "TIFF, float32 (*.tif)": ".tif",
+                 "Raw float32 (*.bin)": ".bin", "PNG of the view (*.png)": ".png"}
+NOTE_SECONDS = 10
+
+
+class MainWindow(QMainWindow):
+    """The viewer window for ``state``, acting through ``controller``."""
+
+    def __init__(self, state, controller, settings, devices, display=None) -> None:
+        super().__init__()
+        self.state, self.controller, self.settings = state, controller, settings
+        self.display = display or DisplaySettings()
+        self.dialogs = True
+        self.save_settings = True
+        self.setWindowTitle(TITLE)
+        self.image_panel = ImagePanel(state, self.display)
+        self.params_panel = ParamsPanel(state, devices)
+        self.trace_panel = TracePanel(state)
+        self.command_bar = CommandBar(state)
+        self._build_centre()
+        self._build_docks()
+        self._build_status_bar()
+        self.actions = build_menus(self)
+        self._connect()
+        self.setAcceptDrops(True)
+        self._fit_to_screen(1800, 1000)
+        self._layout_restored = settings.restore_window(self)
+        self.trace_panel.set_c_binary(settings.c_binary())
+        controller.c_binary = settings.c_binary()
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        screen = self.screen().availableGeometry()
+        self.resize(min(width, screen.width()), min(height, screen.height()))
+
+    def _build_centre(self) -> None:
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.command_bar)
+        layout.addWidget(self.image_panel, 1)
+        self.setCentralWidget(centre)
+
+    def _build_docks(self) -> None:
+        self.params_dock = self._dock("Parameters", self.params_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.trace_dock = self._dock("Trace: ours vs C", self.trace_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def _dock(self, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.readout = QLabel()
+        self.note = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(180)
+        self.progress.setFormat("simulating %p%")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the simulation (Esc); the image on show is kept")
+        bar.addPermanentWidget(self.readout, 1)
+        bar.addPermanentWidget(self.note)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_SECONDS * 1000)
+        self._note_timer.timeout.connect(self.note.clear)
+        self._on_busy_changed(False)
+
+    def _connect(self) -> None:
+        c, s = self.controller, self.state
+        c.error.connect(self.show_error)
+        c.status.connect(self.show_note)
+        c.simulations.busy_changed.connect(self._on_busy_changed)
+        c.simulations.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
+        c.traces.busy_changed.connect(lambda busy: self._on_work_changed(busy, "tracing\u2026"))
+        c.live_c.busy_changed.connect(lambda busy: self._on_work_changed(busy, "running the C program\u2026"))
+        self.cancel_button.clicked.connect(c.cancel)
+        self.image_panel.pixel_clicked.connect(c.trace)
+        self.image_panel.pixel_hovered.connect(self._on_hovered)
+        self.image_panel.hover_left.connect(self.readout.clear)
+        self.command_bar.command_entered.connect(self._on_command_entered)
+        self.trace_panel.load_requested.connect(self.open_dialog)
+        self.trace_panel.export_requested.connect(self.export_comparison_dialog)
+        self.trace_panel.jump_requested.connect(self._on_jump)
+        self.trace_panel.c_binary_changed.connect(self._on_c_binary_changed)
+        self.trace_panel.browse_c_binary_requested.connect(self._browse_c_binary)
+        s.image_changed.connect(self._on_image_changed)
+
+    def show_error(self, message: str) -> None:
+        """Tell the user what went wrong: a dialog, or stderr in scripted mode."""
+        if self.dialogs:
+            QMessageBox.warning(self, TITLE, message)
+        else:
+            print(f"nanobragg-studio: {message}", file=sys.stderr)
+
+    def show_note(self, message: str) -> None:
+        self.note.setText(message)
+        self._note_timer.start()
+
+    def open_path(self, path: str) -> None:
+        if self.controller.open_file(path):
+            self.settings.add_recent_file(str(Path(path).resolve()))
+            self.actions.update_recent()
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a C trace log or C image", "", OPEN_FILTERS)
+        if path:
+            self.open_path(path)
+
+    def export_image_dialog(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(self, "Export the image", "image.img",
+                                                   ";;".join(IMAGE_FILTERS))
+        if path:
+            if not Path(path).suffix:
+                path += IMAGE_FILTERS.get(chosen, ".img")
+            self.export_image(path)
+
+    def export_image(self, path: str) -> bool:
+        """Write the image to ``path``; a .png is the view as shown, with overlays."""
+        if Path(path).suffix.lower() != ".png":
+            return self.controller.export_image(path)
+        if not self.image_panel.graphics.grab().save(path):
+            self.show_error(f"{path}: cannot write the PNG")
+            return False
+        self.show_note(f"wrote {path}")
+        return True
+
+    def export_comparison_dialog(self, fmt: str = "json") -> None:
+        name = f"trace_comparison.{fmt}"
+        path, _ = QFileDialog.getSaveFileName(self, "Export the trace comparison", name,
+                                              "Text (*.txt);;CSV (*.csv);;JSON (*.json)")
+        if path:
+            self.controller.export_comparison(path if Path(path).suffix else f"{path}.{fmt}")
+
+    def trace_hovered(self) -> None:
+        if self.image_panel.hovered is not None:
+            self.controller.trace(*self.image_panel.hovered)
+
+    def paste_command(self) -> None:
+        self._on_command_entered(QApplication.clipboard().text())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._layout_restored:
+            self._layout_restored = True
+            widths = [self.params_panel.minimumWidth(), self.trace_panel.sizeHint().width()]
+            self.resizeDocks([self.params_dock, self.trace_dock], widths, Qt.Orientation.Horizontal)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.open_path(url.toLocalFile())
+        event.acceptProposedAction()
+
+    def closeEvent(self, event) -> None:
+        self.controller.shutdown()
+        if self.save_settings:
+            self.settings.save_window(self)
+            self.settings.sync()
+        super().closeEvent(event)
+
+    def _on_command_entered(self, text: str) -> None:
+        if self.controller.apply_command(text):
+            self.command_bar.refresh()
+
+    def _on_jump(self, slow: int, fast: int) -> None:
+        self.controller.trace(slow, fast)
+
+    def _on_hovered(self, slow: int, fast: int) -> None:
+        self.readout.setText(readout(self.state, slow, fast))
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.progress.setValue(0)
+
+    def _on_work_changed(self, busy: bool, message: str) -> None:
+        if busy:
+            self.show_note(message)
+        elif self.note.text() == message:
+            self.note.clear()
+
+    def _on_image_changed(self, result) -> None:
+        if self.image_panel.hovered is not None:
+            self._on_hovered(*self.image_panel.hovered)
+        if self.save_settings and result is not None:
+            self.settings.set_last_command(format_command(result.model.config))
+
+    def _on_c_binary_changed(self, path: str) -> None:
+        self.controller.c_binary = path
+        self.settings.set_c_binary(path)
+
+    def _browse_c_binary(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Instrumented nanoBragg binary")
+        if path:
+            self.trace_panel.set_c_binary(path)
+            self._on_c_binary_changed(path)

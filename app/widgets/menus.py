@@ -1,0 +1,90 @@
+"""The main window's menus, actions and keyboard shortcuts.
+
+Ctrl+O open (C trace log or C image), Ctrl+E export the image, Ctrl+Shift+E export the
+trace comparison, T trace the pixel under the mouse, Ctrl+0 or A reset the zoom, F5
+simulate again, Esc cancel, Ctrl+Shift+C / Ctrl+Shift+V copy / paste a command line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtGui import QAction, QKeySequence
+
+
+class WindowActions:
+    """The actions of a MainWindow, and its recent-files menu."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.recent_menu = None
+
+    def add(self, menu, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setToolTip(tip or text)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda checked=False: slot())
+        menu.addAction(action)
+        self.window.addAction(action)
+        return action
+
+    def update_recent(self) -> None:
+        """Refill File > Open recent from the settings."""
+        menu = self.recent_menu
+        menu.clear()
+        for path in self.window.settings.recent_files():
+            menu.addAction(Path(path).name, lambda p=path: self.window.open_path(p)).setToolTip(path)
+        menu.setEnabled(bool(menu.actions()))
+
+
+def build_menus(window) -> WindowActions:
+    """Create the menu bar of ``window``; return its actions."""
+    actions = WindowActions(window)
+    _file_menu(window, actions)
+    _edit_menu(window, actions)
+    _view_menu(window, actions)
+    _run_menu(window, actions)
+    actions.update_recent()
+    return actions
+
+
+def _file_menu(window, a: WindowActions) -> None:
+    menu = window.menuBar().addMenu("&File")
+    a.add(menu, "&Open C trace or C image\u2026", window.open_dialog, ["Ctrl+O"],
+          "Load a C trace log (compare traces) or a C image (compare images); or drop it on the window")
+    a.recent_menu = menu.addMenu("Open &recent")
+    menu.addSeparator()
+    a.add(menu, "&Export image\u2026", window.export_image_dialog, ["Ctrl+E"],
+          "SMV, CBF, EDF, TIFF, raw float32 or a PNG of the view")
+    a.add(menu, "Export trace &comparison\u2026", window.export_comparison_dialog, ["Ctrl+Shift+E"],
+          "The comparison table as text, CSV or JSON")
+    menu.addSeparator()
+    a.add(menu, "Built-in e&xample", window.controller.open_example, [],
+          "The triclinic_misset golden case with its C trace log")
+    menu.addSeparator()
+    a.add(menu, "&Quit", window.close, ["Ctrl+Q"])
+
+
+def _edit_menu(window, a: WindowActions) -> None:
+    menu = window.menuBar().addMenu("&Edit")
+    a.add(menu, "&Copy command line", window.command_bar.copy_command, ["Ctrl+Shift+C"],
+          "The current parameters as a nanoBragg command line")
+    a.add(menu, "&Paste command line", window.paste_command, ["Ctrl+Shift+V"],
+          "Set every parameter from a nanoBragg command line on the clipboard")
+
+
+def _view_menu(window, a: WindowActions) -> None:
+    menu = window.menuBar().addMenu("&View")
+    a.add(menu, "&Reset zoom", window.image_panel.reset_zoom, ["Ctrl+0", "A"])
+    a.add(menu, "&Auto-contrast", window.image_panel.auto_contrast, ["Ctrl+Shift+A"])
+    menu.addSeparator()
+    menu.addAction(window.params_dock.toggleViewAction())
+    menu.addAction(window.trace_dock.toggleViewAction())
+
+
+def _run_menu(window, a: WindowActions) -> None:
+    menu = window.menuBar().addMenu("&Simulation")
+    a.add(menu, "&Simulate again", window.controller.simulate, ["F5"])
+    a.add(menu, "&Cancel", window.controller.cancel, ["Esc"])
+    a.add(menu, "&Trace pixel under the mouse", window.trace_hovered, ["T"])

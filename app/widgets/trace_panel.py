@@ -1,0 +1,206 @@
+"""The trace panel: the traced pixel, the C trace's origin, the banner and the table.
+
+The banner says the one thing that matters (hint, pixel mismatch with a jump button, first
+divergence with a button that shows it, or agreement). The panel asks for actions through
+signals (load, export, jump, C binary) and the main window wires them to the controller.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtCore import QItemSelectionModel, QSize, Qt, pyqtSignal
+from PyQt6.QtWidgets import (QAbstractItemView, QCheckBox, QFrame, QHBoxLayout, QHeaderView,
+                             QLabel, QLineEdit, QMenu, QPushButton, QTableView, QToolButton,
+                             QVBoxLayout, QWidget)
+
+from ..trace_summary import AGREE, DIVERGENCE, HINT, MISMATCH, ONE_SIDED, PENDING, banner
+from .trace_table import TraceFilter, TraceTableModel
+
+BANNER_STYLE = {HINT: "#fff6c8", PENDING: "#eeeeee", MISMATCH: "#ffcf8a", DIVERGENCE: "#ffb3a8",
+                AGREE: "#cdeec7", ONE_SIDED: "#e3ebfb"}
+PANEL_WIDTH = 720
+EXPORT_FORMATS = (("Text table\u2026", "txt"), ("CSV\u2026", "csv"), ("JSON\u2026", "json"))
+
+
+class TracePanel(QWidget):
+    """Shows ``state``'s trace comparison."""
+
+    load_requested = pyqtSignal()
+    export_requested = pyqtSignal(str)
+    jump_requested = pyqtSignal(int, int)
+    c_binary_changed = pyqtSignal(str)
+    browse_c_binary_requested = pyqtSignal()
+
+    def __init__(self, state, parent=None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.table_model = TraceTableModel(self)
+        self.filter = TraceFilter(self)
+        self.filter.setSourceModel(self.table_model)
+        self._banner = None
+        self._build()
+        self._connect()
+        self._update_all()
+
+    def _build(self) -> None:
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.source = _selectable_label()
+        self.banner_frame, self.banner_text, self.banner_button = _banner_widgets()
+        self.load_button = QPushButton("Load C trace\u2026")
+        self.export_button = _export_button(self.export_requested)
+        self.c_binary = QLineEdit()
+        self.c_binary.setPlaceholderText("instrumented nanoBragg binary (optional): live C trace on click")
+        self.browse_button = QPushButton("Browse\u2026")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter quantities (name, unit, meaning)")
+        self.search.setClearButtonEnabled(True)
+        self.differences_only = QCheckBox("differences only")
+        self.rtol = QLineEdit()
+        self.rtol.setMaximumWidth(70)
+        self.rtol.setToolTip("Relative tolerance of the comparison")
+        self.table = _table(self.filter)
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.banner_frame)
+        layout.addLayout(_row(QLabel("C trace:"), (self.source, 1), self.load_button, self.export_button))
+        layout.addLayout(_row(QLabel("C binary:"), (self.c_binary, 1), self.browse_button))
+        layout.addLayout(_row((self.search, 1), self.differences_only, QLabel("rtol"), self.rtol))
+        layout.addWidget(self.table, 1)
+
+    def _connect(self) -> None:
+        self.state.comparison_changed.connect(self._update_all)
+        self.load_button.clicked.connect(self.load_requested)
+        self.banner_button.clicked.connect(self._on_banner_button)
+        self.browse_button.clicked.connect(self.browse_c_binary_requested)
+        self.c_binary.editingFinished.connect(lambda: self.c_binary_changed.emit(self.c_binary.text().strip()))
+        self.search.textChanged.connect(self.filter.set_text)
+        self.differences_only.toggled.connect(self.filter.set_differences_only)
+        self.rtol.editingFinished.connect(self._on_rtol_edited)
+
+    def sizeHint(self) -> QSize:
+        return QSize(PANEL_WIDTH, 700)
+
+    def set_c_binary(self, path: str) -> None:
+        self.c_binary.setText(path)
+
+    def show_row(self, row) -> None:
+        """Select and scroll to ``row`` of the comparison (clearing a filter that hides it)."""
+        source_row = self.table_model.rows.index(row)
+        index = self.filter.mapFromSource(self.table_model.index(source_row, 0))
+        if not index.isValid():
+            self.search.clear()
+            self.differences_only.setChecked(False)
+            index = self.filter.mapFromSource(self.table_model.index(source_row, 0))
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.table.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                           | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _update_all(self, *_) -> None:
+        self.table_model.set_comparison(self.state.comparison)
+        self._update_title()
+        self._update_source()
+        self._update_banner()
+        self.rtol.setText(f"{self.state.rtol:g}")
+
+    def _update_title(self) -> None:
+        pixel = self.state.pixel
+        self.title.setText("Trace" if pixel is None else f"Trace of pixel (slow {pixel[0]}, fast {pixel[1]})")
+
+    def _update_source(self) -> None:
+        c = self.state.c_trace
+        if c is None:
+            self.source.setText("none loaded")
+            return
+        pixel = "unknown pixel" if c.pixel is None else f"pixel ({c.pixel[0]}, {c.pixel[1]})"
+        name = c.source if c.live else Path(c.source).name
+        text = f"{name}  \u2014  {pixel}"
+        self.source.setText(text + (f"\n{c.command}" if c.command else ""))
+        self.source.setToolTip(c.source if not c.command else f"{c.source}\n{c.command}")
+
+    def _update_banner(self) -> None:
+        self._banner = b = banner(self.state)
+        self.banner_text.setText(b.text)
+        self.banner_frame.setStyleSheet(f"QFrame#banner {{ background: {BANNER_STYLE[b.kind]};"
+                                        " border-radius: 4px; } QLabel { color: #1a1a1a; }")
+        self.banner_button.setText(b.button)
+        self.banner_button.setVisible(bool(b.button))
+        if b.kind == DIVERGENCE:
+            self.show_row(b.row)
+
+    def _on_banner_button(self) -> None:
+        b = self._banner
+        if b is not None and b.jump_to is not None:
+            self.jump_requested.emit(*b.jump_to)
+        elif b is not None and b.row is not None:
+            self.show_row(b.row)
+
+    def _on_rtol_edited(self) -> None:
+        try:
+            rtol = float(self.rtol.text())
+        except ValueError:
+            rtol = -1.0
+        if rtol > 0:
+            self.state.set_rtol(rtol)
+        self.rtol.setText(f"{self.state.rtol:g}")
+
+
+def _selectable_label() -> QLabel:
+    label = QLabel()
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+def _banner_widgets():
+    frame = QFrame()
+    frame.setObjectName("banner")
+    text = QLabel()
+    text.setWordWrap(True)
+    text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    button = QPushButton()
+    layout = QHBoxLayout(frame)
+    layout.setContentsMargins(8, 6, 8, 6)
+    layout.addWidget(text, 1)
+    layout.addWidget(button)
+    return frame, text, button
+
+
+def _export_button(export_requested) -> QToolButton:
+    button = QToolButton()
+    button.setText("Export")
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    menu = QMenu(button)
+    for label, fmt in EXPORT_FORMATS:
+        menu.addAction(label, lambda fmt=fmt: export_requested.emit(fmt))
+    button.setMenu(menu)
+    return button
+
+
+def _table(model) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(20)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for column, width in enumerate((170, 50, 160, 160, 60, 60, 44)):
+        table.setColumnWidth(column, width)
+    header.setStretchLastSection(True)
+    table.setWordWrap(False)
+    return table
+
+
+def _row(*items) -> QHBoxLayout:
+    layout = QHBoxLayout()
+    for item in items:
+        widget, stretch = item if isinstance(item, tuple) else (item, 0)
+        layout.addWidget(widget, stretch)
+    return layout

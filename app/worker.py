@@ -1,0 +1,159 @@
+"""Running the simulator off the GUI thread: the only module of the viewer that touches torch.
+
+``BackgroundTask`` runs one kind of job at a time on Qt's thread pool. Every ``submit``
+starts a new generation and asks the older job to stop; results, errors and progress of an
+older generation are dropped, so the newest request always wins and the window never
+waits. Jobs are plain functions ``job(progress, cancel) -> result``; ``simulation_job`` and
+``trace_job`` build them from a config.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable, List, Optional
+
+import numpy as np
+import torch
+from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
+
+from sim.errors import InputError, SimulationCancelled
+from sim.model import build_model
+from sim.simulator import SimResult, simulate
+from sim.trace.tracer import trace_pixel
+
+Job = Callable[[Callable[[float], None], Callable[[], bool]], object]
+
+#: The image is simulated in this many bands of rows, for progress and a prompt cancel.
+BANDS = 16
+
+
+def available_devices() -> List[str]:
+    """Devices the simulator can run on here: cpu, and cuda when torch sees a GPU."""
+    return ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
+
+
+class _Relay(QObject):
+    """Carries a job's reports from the pool thread to the task's (GUI) thread."""
+
+    done = pyqtSignal(int, object)
+    failed = pyqtSignal(int, str)
+    cancelled = pyqtSignal(int)
+    progress = pyqtSignal(int, float)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, generation: int, job: Job, relay: _Relay, stop: threading.Event) -> None:
+        super().__init__()
+        self.generation, self.job, self.relay, self.stop = generation, job, relay, stop
+
+    def run(self) -> None:
+        gen, relay = self.generation, self.relay
+        try:
+            result = self.job(lambda fraction: relay.progress.emit(gen, fraction), self.stop.is_set)
+        except SimulationCancelled:
+            relay.cancelled.emit(gen)
+        except InputError as err:
+            relay.failed.emit(gen, str(err))
+        except Exception as err:  # a bug must reach the user, not kill the thread silently
+            relay.failed.emit(gen, f"{type(err).__name__}: {err}")
+        else:
+            relay.done.emit(gen, result)
+
+
+class BackgroundTask(QObject):
+    """One kind of background job; a newer ``submit`` supersedes the running one."""
+
+    finished = pyqtSignal(object)
+    failed = pyqtSignal(str)
+    cancelled = pyqtSignal()
+    progress = pyqtSignal(float)
+    busy_changed = pyqtSignal(bool)
+
+    def __init__(self, pool: Optional[QThreadPool] = None, parent: Optional[QObject] = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._generation = 0
+        self._stop: Optional[threading.Event] = None
+        self._busy = False
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._on_done)
+        self._relay.failed.connect(self._on_failed)
+        self._relay.cancelled.connect(self._on_cancelled)
+        self._relay.progress.connect(self._on_progress)
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def submit(self, job: Job) -> int:
+        """Start ``job``; return its generation. The previous job is asked to stop."""
+        if self._stop is not None:
+            self._stop.set()
+        self._generation += 1
+        self._stop = threading.Event()
+        self._pool.start(_Runnable(self._generation, job, self._relay, self._stop))
+        self._set_busy(True)
+        return self._generation
+
+    def cancel(self) -> None:
+        """Ask the running job to stop; ``cancelled`` follows when it has."""
+        if self._stop is not None:
+            self._stop.set()
+
+    def _current(self, generation: int) -> bool:
+        return generation == self._generation
+
+    def _on_done(self, generation: int, result: object) -> None:
+        if self._current(generation):
+            self._set_busy(False)
+            self.finished.emit(result)
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        if self._current(generation):
+            self._set_busy(False)
+            self.failed.emit(message)
+
+    def _on_cancelled(self, generation: int) -> None:
+        if self._current(generation):
+            self._set_busy(False)
+            self.cancelled.emit()
+
+    def _on_progress(self, generation: int, fraction: float) -> None:
+        if self._current(generation):
+            self.progress.emit(fraction)
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
+
+
+def simulation_job(config, device: str, dtype: str) -> Job:
+    """A job that simulates ``config``'s whole image, band by band, into a SimResult."""
+    def job(progress, cancel) -> SimResult:
+        start = time.perf_counter()
+        model = build_model(config)
+        rows, cols = model.shape
+        edges = np.linspace(0, rows, min(BANDS, rows) + 1).astype(int)
+        parts, part = [], None
+        for s0, s1 in zip(edges[:-1], edges[1:]):
+            if cancel():
+                raise SimulationCancelled("simulation cancelled")
+            report = lambda f, s0=s0, s1=s1: progress((s0 + f * (s1 - s0)) / rows)  # noqa: E731
+            part = simulate(config, device, dtype, window=(s0, s1, 0, cols), model=model,
+                            progress=report, cancel=cancel)
+            parts.append(part.image)
+        return SimResult(np.concatenate(parts), (0, rows, 0, cols), model, part.device, part.dtype,
+                         time.perf_counter() - start)
+    return job
+
+
+def trace_job(config, slow: int, fast: int, device: str, dtype: str, model=None) -> Job:
+    """A job that traces pixel (slow, fast); ``model`` is reused when it is ``config``'s."""
+    if model is not None and model.config != config:
+        model = None
+
+    def job(progress, cancel):
+        return trace_pixel(config, slow, fast, device=device, dtype=dtype, model=model)
+    return job
