@@ -1,0 +1,115 @@
+"""Exports read back with fabio with the right shape and values; trace comparisons as text, CSV, JSON."""
+
+import csv
+import json
+
+import fabio
+import numpy as np
+import pytest
+from PyQt6.QtGui import QImage
+
+from sim.cli_args import parse_args
+from sim.errors import InputError
+from sim.export import cbf_counts, export_image, smv_counts
+from sim.io.floatfile import read_float32
+from sim.io.smv import read_smv
+from sim.model import build_model
+
+from tests.app.helpers import wait_idle
+
+ARGS = ["-cell", "70", "80", "90", "75", "85", "95", "-default_F", "100", "-N", "5",
+        "-detpixels_f", "48", "-detpixels_s", "32", "-distance", "60"]
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    from sim.simulator import simulate
+
+    config = parse_args(ARGS).config
+    result = simulate(config, device="cpu")
+    return result.image, result.model
+
+
+def test_smv_export_reads_back_with_c_scaling_and_header(tmp_path, simulated):
+    image, model = simulated
+    path = tmp_path / "image.img"
+    export_image(path, image, model)
+    read = fabio.open(str(path))
+    assert read.data.shape == (32, 48)
+    expected = np.floor(np.clip(image.astype(np.float32) * (55000.0 / image.max()) + 40.0, 0, 65535) + 0.5)
+    assert np.array_equal(read.data.astype(np.int64), expected.astype(np.int64))
+    assert read.data.max() == 55040
+    for key in ("ADXV_CENTER_X", "ADXV_CENTER_Y", "DIALS_ORIGIN", "BEAM_CENTER_X", "PIXEL_SIZE",
+                "DISTANCE", "WAVELENGTH"):
+        assert key in read.header
+    header, counts = read_smv(path)
+    assert np.array_equal(counts, smv_counts(image, model))
+    assert float(header["DISTANCE"]) == 60
+
+
+def test_cbf_export_reads_back_as_integer_counts(tmp_path, simulated):
+    image, model = simulated
+    path = tmp_path / "image.cbf"
+    export_image(path, image, model)
+    read = fabio.open(str(path))
+    assert read.data.shape == (32, 48) and read.data.dtype == np.int32
+    assert np.array_equal(read.data, cbf_counts(image, model))
+    assert np.array_equal(read.data, smv_counts(image, model).astype(np.int32))  # no pixel over 65535
+    assert "DISTANCE 60" in read.header["_array_data.header_contents"]
+
+
+@pytest.mark.parametrize("suffix", [".edf", ".tif"])
+def test_float_exports_read_back_exactly(tmp_path, simulated, suffix):
+    image, model = simulated
+    path = tmp_path / f"image{suffix}"
+    export_image(path, image, model)
+    read = fabio.open(str(path))
+    assert read.data.shape == (32, 48) and read.data.dtype == np.float32
+    assert np.array_equal(read.data, image.astype(np.float32))
+
+
+def test_raw_export_is_the_c_float_file(tmp_path, simulated):
+    image, model = simulated
+    path = tmp_path / "image.bin"
+    export_image(path, image, model)
+    assert np.array_equal(read_float32(path, (32, 48)), image.astype(np.float32))
+
+
+def test_unknown_suffix_is_refused(tmp_path, simulated):
+    image, model = simulated
+    with pytest.raises(InputError, match="unknown image format"):
+        export_image(tmp_path / "image.xyz", image, model)
+
+
+def test_roi_pixels_are_zero_counts_as_in_the_c(simulated):
+    _, model = simulated
+    config = parse_args(ARGS + ["-roi", "0", "9", "0", "9"]).config
+    roi_model = build_model(config)
+    image = np.ones((32, 48))
+    counts = smv_counts(image, roi_model)
+    assert counts[:10, :10].min() > 0 and counts[10:, :].max() == 0 and counts[:, 10:].max() == 0
+
+
+def test_png_of_the_view_and_image_exports_from_the_window(qtbot, make_window, fast_args, tmp_path,
+                                                           message_boxes):
+    window = make_window(fast_args)
+    for suffix in (".img", ".cbf", ".edf", ".tif", ".bin", ".png"):
+        assert window.export_image(str(tmp_path / f"out{suffix}")), message_boxes
+    png = QImage(str(tmp_path / "out.png"))
+    assert png.width() > 100 and png.height() > 100
+    assert fabio.open(str(tmp_path / "out.edf")).data.shape == (512, 512)
+
+
+def test_trace_comparison_exports(qtbot, make_window, fast_args, example_log, tmp_path):
+    window = make_window(fast_args)
+    window.controller.load_c_trace(str(example_log))
+    window.controller.trace(368, 262)
+    wait_idle(qtbot, window.controller)
+    for suffix in (".txt", ".csv", ".json"):
+        assert window.controller.export_comparison(str(tmp_path / f"t{suffix}"))
+    data = json.loads((tmp_path / "t.json").read_text())
+    assert data["pixel"] == [368, 262] and data["first_divergence"] is None
+    assert set(data["rows"][0]) >= {"name", "occurrence", "ours", "c", "abs_diff", "rel_diff", "agree"}
+    rows = list(csv.DictReader((tmp_path / "t.csv").open()))
+    assert len(rows) == len(data["rows"])
+    assert "all 143 shared quantities agree" in (tmp_path / "t.txt").read_text()

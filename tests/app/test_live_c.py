@@ -1,0 +1,58 @@
+"""Live C tracing: a click also runs the instrumented C binary for the same pixel (QProcess).
+
+The C program is played by a stand-in executable that prints the stored golden trace log.
+"""
+
+import shlex
+
+from sim.cli_args import parse_args
+
+from app.live_c import trace_arguments
+from tests.app.helpers import stand_in_c_binary, wait_idle
+
+
+def test_click_runs_the_c_binary_and_compares_the_same_pixel(qtbot, make_window, fast_args, tmp_path,
+                                                             message_boxes):
+    binary = stand_in_c_binary(tmp_path)
+    window = make_window(fast_args)
+    window.trace_panel.c_binary.setText(str(binary))
+    window.trace_panel.c_binary.editingFinished.emit()
+    window.controller.trace(368, 262)
+    wait_idle(qtbot, window.controller)
+    qtbot.waitUntil(lambda: window.state.c_trace is not None and window.state.our_trace is not None)
+    assert message_boxes == []
+    c_trace = window.state.c_trace
+    assert c_trace.live and c_trace.pixel == (368, 262)
+    assert window.state.comparison.first_divergence is None
+    args = shlex.split((tmp_path / "last_args.txt").read_text())
+    assert args[-3:] == ["-trace_pixel", "368", "262"]
+    assert parse_args(args[:-3]).config == window.state.config
+    assert window.settings.c_binary() == str(binary)
+
+
+def test_failing_c_binary_reports_and_keeps_our_trace(qtbot, make_window, fast_args, tmp_path,
+                                                      message_boxes):
+    binary = stand_in_c_binary(tmp_path)
+    window = make_window(fast_args)
+    window.controller.c_binary = str(binary)
+    window.controller.trace(370, 270)  # the stand-in has no golden log for it: exit 1
+    wait_idle(qtbot, window.controller)
+    qtbot.waitUntil(lambda: bool(message_boxes))
+    assert "live C trace failed" in message_boxes[0]
+    assert window.state.our_trace is not None and window.state.c_trace is None
+
+
+def test_missing_c_binary_says_it_cannot_start(qtbot, make_window, fast_args, tmp_path, message_boxes):
+    window = make_window(fast_args)
+    window.controller.c_binary = str(tmp_path / "no-such-nanoBragg")
+    window.controller.trace(368, 262)
+    qtbot.waitUntil(lambda: bool(message_boxes))
+    assert "cannot start the C program" in message_boxes[0]
+
+
+def test_trace_arguments_use_absolute_input_paths(tmp_path, monkeypatch, fast_args):
+    monkeypatch.chdir(tmp_path)
+    config = parse_args(fast_args + ["-hkl", "P1.hkl"]).config
+    args = trace_arguments(config, 1, 2)
+    assert args[args.index("-hkl") + 1] == str(tmp_path / "P1.hkl")
+    assert args[-3:] == ["-trace_pixel", "1", "2"]
