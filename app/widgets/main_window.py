@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
         self._build_centre()
         self._build_docks()
         self._build_status_bar()
-        self.actions = build_menus(self)
+        self.window_actions = build_menus(self)
         self._connect()
         self.setAcceptDrops(True)
         self._fit_to_screen(1800, 1000)
@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str) -> None:
         if self.controller.open_file(path):
             self.settings.add_recent_file(str(Path(path).resolve()))
-            self.actions.update_recent()
+            self.window_actions.update_recent()
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a C trace log or C image", "", OPEN_FILTERS)

@@ -1,0 +1,86 @@
+"""Comparing our image with the C image: views, statistics, and tracing from the difference map."""
+
+import numpy as np
+from fabio.edfimage import EdfImage
+
+from sim.export import export_image
+from sim.io.floatfile import write_float32
+
+from app.display import DIFFERENCE, OURS, RATIO, THEIRS
+from app.example import example_c_image
+from app.image_compare import COUNTS, PHOTONS, pearson_r
+from tests.app.helpers import click_pixel, wait_idle
+
+
+def test_example_c_image_matches_ours(qtbot, make_window):
+    from app.example import example_args
+
+    window = make_window(example_args())
+    assert window.controller.load_c_image(str(example_c_image()))
+    c = window.state.image_comparison
+    assert c.units == PHOTONS
+    assert c.pearson_r > 0.99999
+    assert abs(c.sum_rel_error) < 1e-5
+    assert c.max_rel_error < 1e-4
+    assert "Pearson r" in window.image_panel.stats.text()
+
+
+def test_views_show_ours_theirs_difference_and_ratio(qtbot, make_window, fast_args, tmp_path):
+    window = make_window(fast_args)
+    ours = window.state.result.image
+    theirs = ours.astype(np.float32) * 2
+    write_float32(tmp_path / "c.bin", theirs)
+    window.open_path(str(tmp_path / "c.bin"))
+    controls = window.image_panel.controls
+    shown = {}
+    for view in (OURS, THEIRS, DIFFERENCE, RATIO):
+        controls.view.setCurrentText(view)
+        shown[view] = window.image_panel.item.image.copy()
+    assert window.display.value.view == RATIO
+    lit = ours > 0
+    assert np.allclose(shown[RATIO][lit], 0.5)
+    assert (shown[DIFFERENCE][lit] < 0).all()
+    assert shown[THEIRS].max() > shown[OURS].max()
+    assert window.display.value.active_colormap == "blue-white-red"
+
+
+def test_c_views_are_disabled_without_a_c_image(qtbot, make_window, fast_args):
+    window = make_window(fast_args)
+    combo = window.image_panel.controls.view
+    assert not combo.model().item(2).isEnabled()
+
+
+def test_smv_c_image_is_compared_in_counts(qtbot, make_window, fast_args, tmp_path):
+    window = make_window(fast_args)
+    export_image(tmp_path / "c.img", window.state.result.image, window.state.model)
+    window.open_path(str(tmp_path / "c.img"))
+    c = window.state.image_comparison
+    assert c.units == COUNTS
+    assert c.max_abs_error == 0 and c.pearson_r == 1.0
+
+
+def test_click_on_difference_map_traces_that_pixel(qtbot, make_window, fast_args, tmp_path):
+    window = make_window(fast_args)
+    write_float32(tmp_path / "c.bin", window.state.result.image)
+    window.open_path(str(tmp_path / "c.bin"))
+    window.image_panel.controls.view.setCurrentText(DIFFERENCE)
+    panel = window.image_panel
+    panel.view_box.setRange(xRange=(270, 276), yRange=(370, 376), padding=0)
+    qtbot.wait(20)
+    click_pixel(qtbot, panel, 273.5, 372.5)
+    wait_idle(qtbot, window.controller)
+    assert window.state.our_trace.pixel == (372, 273)
+
+
+def test_shape_mismatch_is_explained(qtbot, make_window, fast_args, tmp_path, message_boxes):
+    window = make_window(fast_args)
+    EdfImage(data=np.zeros((10, 20), np.float32)).write(str(tmp_path / "c.edf"))
+    window.open_path(str(tmp_path / "c.edf"))
+    assert "10 x 20" in message_boxes[0]
+    assert window.state.image_comparison is None
+
+
+def test_pearson_r_of_identical_and_constant_images():
+    a = np.arange(12.0).reshape(3, 4)
+    assert pearson_r(a, a) == 1.0
+    assert np.isnan(pearson_r(a, np.ones((3, 4))))

@@ -1,0 +1,112 @@
+"""Start-up on the built-in example, settings kept between runs, drops and shortcuts."""
+
+import argparse
+import shlex
+
+from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PyQt6.QtGui import QDropEvent
+
+from sim.cli_args import format_command
+
+from app.example import EXAMPLE_PIXEL, example_config
+from app.main import open_window
+from app.settings import Settings
+from app.trace_summary import HINT
+from tests.app.helpers import wait_idle
+
+
+def _options(**given):
+    names = ("args", "c_trace", "c_image", "c_binary")
+    return argparse.Namespace(**{n: given.get(n) for n in names})
+
+
+def _open(qtbot, settings, **given):
+    window = open_window(_options(**given), settings, scripted=False)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_first_start_opens_the_example_with_its_c_trace_and_a_hint(qtbot, settings):
+    window = _open(qtbot, settings)
+    assert window.state.config == example_config()
+    assert window.state.c_trace.pixel == EXAMPLE_PIXEL
+    assert window.trace_panel._banner.kind == HINT
+    assert "Click a pixel to trace it" in window.trace_panel.banner_text.text()
+    wait_idle(qtbot, window.controller)
+    assert window.state.result.image.shape == (512, 512)
+    window.controller.shutdown()
+
+
+def test_last_parameters_layout_and_recent_files_come_back(qtbot, settings, fast_args, example_log):
+    window = _open(qtbot, settings, args=shlex.join(fast_args + ["-lambda", "1.2"]))
+    wait_idle(qtbot, window.controller)
+    window.open_path(str(example_log))
+    window.params_dock.hide()
+    window.close()
+    assert settings.recent_files() == [str(example_log.resolve())]
+
+    again = _open(qtbot, settings)
+    assert again.state.config.beam.wavelength_A == 1.2
+    assert format_command(again.state.config) == settings.last_command()
+    assert again.state.c_trace is None  # not the example: its log is not preloaded
+    assert not again.params_dock.isVisible()
+    assert again.window_actions.recent_menu.actions()[0].text() == example_log.name
+    wait_idle(qtbot, again.controller)
+    again.close()
+
+
+def test_unreadable_last_parameters_fall_back_to_the_example(qtbot, settings):
+    settings.set_last_command("nanoBragg -cell 1 2")
+    window = _open(qtbot, settings)
+    assert window.state.config == example_config()
+    window.controller.shutdown()
+
+
+def test_user_settings_are_redirected_in_tests(isolated_settings):
+    path = Settings().qsettings.fileName()
+    assert path.startswith(str(isolated_settings))
+
+
+def test_dropping_a_log_loads_it(qtbot, make_window, fast_args, example_log):
+    window = make_window(fast_args)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(example_log))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert window.state.c_trace.pixel == EXAMPLE_PIXEL
+
+
+def test_t_traces_the_hovered_pixel_and_a_resets_zoom(qtbot, make_window, fast_args):
+    window = make_window(fast_args)
+    panel = window.image_panel
+    panel.view_box.setRange(xRange=(260, 266), yRange=(366, 372), padding=0)
+    qtbot.wait(20)
+    panel._on_mouse_moved(panel.view_point((368.5, 262.5)))
+    window.activateWindow()
+    window.image_panel.graphics.setFocus()
+    qtbot.keyClick(window.image_panel.graphics, Qt.Key.Key_T)
+    wait_idle(qtbot, window.controller)
+    assert window.state.pixel == (368, 262)
+    qtbot.keyClick(window.image_panel.graphics, Qt.Key.Key_A)
+    (x0, x1), (y0, y1) = panel.view_box.viewRange()
+    assert x1 - x0 >= 512 or y1 - y0 >= 512
+
+
+def test_shortcuts_are_bound(qtbot, make_window, fast_args):
+    window = make_window(fast_args)
+    keys = {s.toString() for a in window.actions() for s in a.shortcuts()}
+    assert {"Ctrl+O", "Ctrl+E", "T", "Ctrl+0", "A"} <= keys
+
+
+def test_pasted_command_line_sets_everything(qtbot, make_window, fast_args):
+    window = make_window(fast_args)
+    line = "nanoBragg " + shlex.join(fast_args + ["-distance", "80", "-trace_pixel", "370", "270"])
+    window.command_bar.edit.setText(line)
+    window.command_bar.edit.returnPressed.emit()
+    wait_idle(qtbot, window.controller)
+    assert window.state.config.detector.distance_mm == 80
+    assert window.params_panel.editors["distance"][0].text() == "80"
+    assert window.state.pixel == (370, 270)
+    assert window.command_bar.edit.text() == format_command(window.state.config)
