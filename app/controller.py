@@ -81,8 +81,17 @@ class Controller(QObject):
             return
         self.state.select_pixel((slow, fast))
         self._trace_selected()
+        self._follow_example_logs(slow, fast)
         if self.c_binary:
             self.live_c.run(self.c_binary, self.state.config, slow, fast)
+
+    def _follow_example_logs(self, slow: int, fast: int) -> None:
+        """On the built-in example, switch to its C log of the clicked pixel where it has one."""
+        c_trace, path = self.state.c_trace, example_trace_log((slow, fast))
+        if (c_trace is not None and not c_trace.live and path.is_file() and c_trace.pixel != (slow, fast)
+                and Path(c_trace.source).parent == path.parent
+                and self.state.config == example_config()):
+            self.load_c_trace(str(path))
 
     def _trace_selected(self) -> None:
         slow, fast = self.state.pixel

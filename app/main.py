@@ -14,6 +14,7 @@ import shlex
 import sys
 from typing import List, Optional
 
+from PyQt6.QtCore import QtMsgType, qInstallMessageHandler
 from PyQt6.QtWidgets import QApplication
 
 from sim.cli_args import parse_args
@@ -24,6 +25,8 @@ from .script import Script, run_script
 from .settings import APPLICATION, ORGANIZATION, Settings
 
 PROGRAM = "nanobragg-studio"
+#: Qt messages that say nothing to a user (the offscreen platform of scripted runs).
+QUIET_QT_MESSAGES = ("does not support propagateSizeHints",)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,9 +58,15 @@ def _size(text: str):
     return width, height
 
 
+def _qt_message(kind, context, message: str) -> None:
+    if kind != QtMsgType.QtDebugMsg and not any(q in message for q in QUIET_QT_MESSAGES):
+        print(message, file=sys.stderr)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the viewer; the exit code."""
     options = parse_cli(sys.argv[1:] if argv is None else argv)
+    qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
