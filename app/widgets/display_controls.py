@@ -32,6 +32,7 @@ class DisplayControls(QToolBar):
         self.auto = QCheckBox("auto")
         self.auto.setToolTip("Re-apply auto-contrast to every new image")
         self.auto_button = QPushButton("Auto-contrast")
+        self.auto_button.setToolTip("Set the levels from the percentile now (Ctrl+Shift+A)")
         self.beam = QCheckBox("beam")
         self.beam.setToolTip("Show the direct-beam spot")
         self.rings = QCheckBox("rings")
@@ -44,9 +45,10 @@ class DisplayControls(QToolBar):
         self._connect()
 
     def _lay_out(self) -> None:
-        for label, widget in (("View ", self.view), (" Colours ", self.colormap), (" Scale ", self.scale),
-                              (" \u03b3 ", self.gamma), (" Percentile ", self.percentile)):
-            self.addWidget(QLabel(label))
+        for label, widget in (("", self.view), ("", self.colormap), ("", self.scale),
+                              (" \u03b3 ", self.gamma), (" % ", self.percentile)):
+            if label:
+                self.addWidget(QLabel(label))
             self.addWidget(widget)
         for group in ((self.auto, self.auto_button), (self.beam, self.rings), (self.reset,)):
             self.addSeparator()

@@ -44,6 +44,8 @@ class ImagePanel(QWidget):
         self._lay_out()
         self._connect()
         self._update_colormap()
+        self.overlays.set_selected(state.pixel)
+        self._on_c_trace_changed(state.c_trace)
 
     def _set_up_plot(self) -> None:
         self.plot.addItem(self.item)
@@ -54,6 +56,7 @@ class ImagePanel(QWidget):
         self.view_box.invertY(True)
         self.view_box.setMenuEnabled(False)
         self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.stats.setWordWrap(True)
         self.stats.hide()
 
     def _lay_out(self) -> None:
@@ -79,10 +82,9 @@ class ImagePanel(QWidget):
         self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
     def reset_zoom(self) -> None:
-        """Show the whole detector."""
-        shape = self.state.shape
-        if shape is not None:
-            self.view_box.setRange(xRange=(0, shape[1]), yRange=(0, shape[0]), padding=0.02)
+        """Show the whole detector, and keep it whole as the panel resizes until the user zooms."""
+        self.view_box.enableAutoRange()
+        self.view_box.autoRange(padding=0.02)
 
     def auto_contrast(self) -> None:
         """Levels from the display's percentile, for the data on show."""

@@ -36,7 +36,7 @@ class Overlays:
         self.detector.setPen(pg.mkPen(None))
         self.detector.setZValue(10)
         for item in (self.detector, self.beam, self.selected, self.c_pixel):
-            view_box.addItem(item)
+            view_box.addItem(item, ignoreBounds=True)  # zooming to fit shows the detector
 
     def set_model(self, model, show_beam: bool, show_rings: bool) -> None:
         """Place the beam marker and rings for ``model`` (a SimModel, or None)."""

@@ -18,7 +18,7 @@ from ..params import CHOICE, FILE, PARAMS, Param, parse, resolved_text, texts, w
 from ..state import RunOptions
 
 ERROR_STYLE = "QLineEdit { background: #ffd6d1; }"
-PANEL_WIDTH = 400
+PANEL_WIDTH = 390
 EDIT_WIDTH = 50
 
 

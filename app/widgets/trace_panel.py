@@ -19,7 +19,7 @@ from .trace_table import TraceFilter, TraceTableModel
 
 BANNER_STYLE = {HINT: "#fff6c8", PENDING: "#eeeeee", MISMATCH: "#ffcf8a", DIVERGENCE: "#ffb3a8",
                 AGREE: "#cdeec7", ONE_SIDED: "#e3ebfb"}
-PANEL_WIDTH = 720
+PANEL_WIDTH = 690
 EXPORT_FORMATS = (("Text table\u2026", "txt"), ("CSV\u2026", "csv"), ("JSON\u2026", "json"))
 
 
@@ -98,8 +98,8 @@ class TracePanel(QWidget):
             self.differences_only.setChecked(False)
             index = self.filter.mapFromSource(self.table_model.index(source_row, 0))
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        self.table.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                           | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.clearSelection()  # a selection would hide the row's red
+        self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def _update_all(self, *_) -> None:
         self.table_model.set_comparison(self.state.comparison)
@@ -191,7 +191,7 @@ def _table(model) -> QTableView:
     table.verticalHeader().setDefaultSectionSize(20)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    for column, width in enumerate((170, 50, 160, 160, 60, 60, 44)):
+    for column, width in enumerate((165, 48, 145, 145, 66, 66, 40)):
         table.setColumnWidth(column, width)
     header.setStretchLastSection(True)
     table.setWordWrap(False)
