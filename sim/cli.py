@@ -32,33 +32,91 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 def _run(argv: List[str]) -> int:
     from .cli_args import parse_args
-    from .model import build_model
-    from .summary import model_summary
 
     if not argv:
-        raise InputError("no arguments: give a nanoBragg command line, e.g. "
-                         "-cell 100 100 100 90 90 90 -default_F 100 -N 5 -lambda 1 -distance 100")
+        raise InputError("usage: python -m sim -cell a b c alpha beta gamma -default_F F "
+                         "-N 5 -lambda 1 -distance 100 [nanoBragg options] (no arguments given)")
     parsed = parse_args(argv)
     for warning in parsed.warnings:
         print(f"WARNING: {warning}", file=sys.stderr)
-    model = build_model(parsed.config)
-    print("\n".join(model_summary(model)))
-    traces = _traces(parsed, model)
+    _check_cell(parsed.config.crystal.cell_A_deg)
+    c_trace = _load_c_trace(parsed)
     out = parsed.config.output
     explicit = any((out.floatfile, out.intfile, out.pgmfile, out.noisefile))
-    if not parsed.trace_pixels or explicit:
+    write_image = not parsed.trace_pixels or explicit
+    if write_image:  # before any long work, and before torch is imported
+        from .outputs import check_writable, output_files
+
+        check_writable(output_files(out, explicit_only=bool(parsed.trace_pixels)))
+    model = _checked_model(parsed)
+    traces = _traces(parsed, model, argv)
+    if write_image:
         _image(parsed, model, explicit_only=bool(parsed.trace_pixels))
-    if parsed.compare_trace:
-        return _compare(parsed.compare_trace, traces[0] if traces else None)
+    if c_trace is not None:
+        return _compare(c_trace, traces[0])
     return 0
 
 
-def _traces(parsed, model):
-    from .trace.format import format_trace
-    from .trace.tracer import check_pixel_on_detector, trace_pixel
+def _checked_model(parsed):
+    """Build the model (reading its input files) and check the traced pixels and device."""
+    from .model import build_model
+    from .summary import model_summary
+    from .trace.tracer import check_pixel_on_detector
 
+    _check_device(parsed.device)
+    model = build_model(parsed.config)
     for slow, fast, _ in parsed.trace_pixels:
         check_pixel_on_detector(model, slow, fast)
+    print("\n".join(model_summary(model)))
+    return model
+
+
+def _check_device(device: Optional[str]) -> None:
+    """InputError for ``--device cuda[:N]`` where torch sees no such GPU."""
+    if device is None or not device.startswith("cuda"):
+        return
+    import torch
+
+    suffix = device.partition(":")[2]
+    index = 0 if not suffix else int(suffix) if suffix.isdigit() else None
+    count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if index is None or index >= count:
+        raise InputError(f"--device {device}: no such CUDA device (torch sees {count})")
+
+
+def _check_cell(cell) -> None:
+    """InputError for -cell values that describe no cell (the C would run on regardless)."""
+    if cell is None:
+        return
+    lengths, angles = cell[:3], cell[3:]
+    text = " ".join(f"{v:g}" for v in cell)
+    if not all(v > 0.0 for v in lengths):
+        raise InputError(f"-cell {text}: cell lengths must be positive")
+    if not all(0.0 < v < 180.0 for v in angles):
+        raise InputError(f"-cell {text}: cell angles must lie between 0 and 180 degrees")
+    alpha, beta, gamma = angles
+    if (alpha + beta + gamma >= 360.0 or alpha >= beta + gamma or beta >= gamma + alpha
+            or gamma >= alpha + beta):
+        raise InputError(f"-cell {text}: impossible unit cell (each angle must be less than "
+                         "the sum of the other two, and all three less than 360 degrees)")
+
+
+def _load_c_trace(parsed):
+    """The ``--compare-trace`` C log, read before any work is done (None without the option)."""
+    if not parsed.compare_trace:
+        return None
+    if not parsed.trace_pixels:
+        raise InputError("--compare-trace needs -trace_pixel S F")
+    from .trace.c_log import load_trace_log
+
+    slow, fast, _ = parsed.trace_pixels[0]
+    return load_trace_log(parsed.compare_trace, expected_pixel=(slow, fast))
+
+
+def _traces(parsed, model, argv: List[str]):
+    from .trace.format import format_trace
+    from .trace.tracer import trace_pixel
+
     records = []
     for slow, fast, _ in parsed.trace_pixels:
         record = trace_pixel(model.config, slow, fast, device=parsed.device, dtype=parsed.dtype, model=model)
@@ -68,7 +126,7 @@ def _traces(parsed, model):
         from .trace.bundle import write_bundle
 
         write_bundle(parsed.trace_dir, records, [t for _, _, t in parsed.trace_pixels],
-                     "python -m sim " + shlex.join(parsed.argv), records[0].meta["device"],
+                     "python -m sim " + shlex.join(argv), records[0].meta["device"],
                      records[0].meta["dtype"])
         print(f"wrote trace bundle to {parsed.trace_dir}")
     return records
@@ -87,13 +145,9 @@ def _image(parsed, model, explicit_only: bool) -> None:
     print("\n".join(write_outputs(model, result.image, explicit_only=explicit_only)))
 
 
-def _compare(c_log: str, ours) -> int:
-    from .trace.c_log import load_trace_log
+def _compare(theirs, ours) -> int:
     from .trace.compare import compare_traces, format_table
 
-    if ours is None:
-        raise InputError("--compare-trace needs -trace_pixel S F")
-    theirs = load_trace_log(c_log, expected_pixel=ours.pixel)
     comparison = compare_traces(ours, theirs)
     print(format_table(comparison))
     return 0 if comparison.first_divergence is None else 1

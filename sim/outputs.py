@@ -7,15 +7,21 @@ PGM (-pgmfile), Poisson noise SMV (-noisefile). Default names are the C's.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from typing import List, Tuple
+from pathlib import Path
+from typing import TYPE_CHECKING, List, Optional, Tuple
 
 import numpy as np
 
+from .config import OutputConfig
+from .errors import InputError
 from .io.floatfile import write_float32
 from .io.pgm import auto_pgm_scale, write_pgm
 from .io.smv import SmvGeometry, auto_int_scale, float_to_smv_counts, nanobragg_header, write_smv
-from .model import SimModel
+
+if TYPE_CHECKING:  # the model needs torch; checking output paths must not
+    from .model import SimModel
 
 DEFAULT_FLOATFILE = "floatimage.bin"
 DEFAULT_INTFILE = "intimage.img"
@@ -66,45 +72,91 @@ def smv_geometry(model: SimModel) -> SmvGeometry:
         osc_rad=model.phi.osc_rad, twotheta_rad=det.twotheta_rad)
 
 
+def output_files(out: OutputConfig, explicit_only: bool = False) -> List[str]:
+    """The files a run writes, in the order written: named ones, else the C's defaults.
+
+    With ``explicit_only`` (trace runs) only files named on the command line count.
+    """
+    return [name for name in _planned(out, explicit_only) if name]
+
+
+def _planned(out: OutputConfig, explicit_only: bool) -> Tuple[Optional[str], ...]:
+    """(floatfile, intfile, pgmfile, noisefile), None for each file not written."""
+    def pick(named, default, skip=False):
+        return named or (None if explicit_only or skip else default)
+
+    noise_wanted = not out.nonoise and not (explicit_only and out.noisefile is None)
+    return (pick(out.floatfile, DEFAULT_FLOATFILE), pick(out.intfile, DEFAULT_INTFILE),
+            pick(out.pgmfile, DEFAULT_PGMFILE, skip=out.nopgm),
+            (out.noisefile or DEFAULT_NOISEFILE) if noise_wanted else None)
+
+
+def check_writable(paths: List[str]) -> None:
+    """InputError (naming the file) unless each path can be created: checked before a run,
+    so that a long simulation does not end in a failed write."""
+    for path in paths:
+        target = Path(path)
+        folder = target.parent
+        if target.is_dir():
+            raise InputError("cannot write: Is a directory", path)
+        if not folder.is_dir():
+            why = "Not a directory" if folder.exists() else "No such file or directory"
+            raise InputError(f"cannot write: {why}", path)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise InputError("cannot write: Permission denied", path)
+
+
 def write_outputs(model: SimModel, image: np.ndarray, explicit_only: bool = False) -> List[str]:
     """Write the files the C program would write for this run; return lines to print.
 
     With ``explicit_only`` only files named on the command line are written (trace runs).
+    When one write fails, the files this call already wrote are removed again, so that a
+    failed run leaves no partial set of outputs behind.
     """
+    written: List[str] = []
+    try:
+        return _write_all(model, image, explicit_only, written)
+    except InputError:
+        for path in written:
+            Path(path).unlink(missing_ok=True)
+        raise
+
+
+def _write_all(model: SimModel, image: np.ndarray, explicit_only: bool,
+               written: List[str]) -> List[str]:
     out = model.config.output
     image32 = np.asarray(image, dtype=np.float32)
     mask = roi_mask(model)
     stats = image_stats(image32, mask)
+    floatfile, intfile, pgmfile, noisefile = _planned(out, explicit_only)
     lines: List[str] = []
-    floatfile = out.floatfile or (None if explicit_only else DEFAULT_FLOATFILE)
     if floatfile:
         write_float32(floatfile, image32)
+        written.append(floatfile)
         lines.append(f"wrote {floatfile} ({image32.shape[1]}x{image32.shape[0]} float32)")
     int_scale = out.intfile_scale if out.intfile_scale > 0.0 else auto_int_scale(stats.max_I)
     geometry = smv_geometry(model)
-    intfile = out.intfile or (None if explicit_only else DEFAULT_INTFILE)
     if intfile:
         counts = float_to_smv_counts(image32, int_scale, out.adc_offset, mask)
         write_smv(intfile, counts, nanobragg_header(geometry))
+        written.append(intfile)
         lines.append(f"wrote {intfile} (SMV, scale {int_scale:g}, adc {out.adc_offset:g})")
-    pgmfile = out.pgmfile or (None if explicit_only or out.nopgm else DEFAULT_PGMFILE)
     if pgmfile:
         scale = out.pgm_scale if out.pgm_scale > 0.0 else auto_pgm_scale(image32, mask, int_scale)
         write_pgm(pgmfile, image32, scale, mask)
+        written.append(pgmfile)
         lines.append(f"wrote {pgmfile} (PGM, scale {scale:g})")
-    lines += _write_noise(model, image32, mask, geometry, explicit_only)
+    if noisefile:
+        lines += _write_noise(model, image32, mask, geometry, noisefile)
     return lines
 
 
-def _write_noise(model, image32, mask, geometry, explicit_only) -> List[str]:
-    out = model.config.output
-    if out.nonoise or (explicit_only and out.noisefile is None):
-        return []
+def _write_noise(model, image32, mask, geometry, noisefile: str) -> List[str]:
     from .noise import poisson_noise_image
 
+    out = model.config.output
     seed = out.seed if out.seed is not None else _time_seed()
     counts, photons, overloads = poisson_noise_image(image32, seed, out.adc_offset, mask)
-    noisefile = out.noisefile or DEFAULT_NOISEFILE
     write_smv(noisefile, counts, nanobragg_header(geometry, noise=True))
     return [f"{photons:.0f} photons on noise image ({overloads} overloads)",
             f"wrote {noisefile} (SMV with Poisson noise, seed {seed})"]
