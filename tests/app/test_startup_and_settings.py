@@ -115,5 +115,5 @@ def test_pasted_command_line_sets_everything(qtbot, make_window, fast_args):
 def test_preloaded_c_trace_pixel_is_marked_on_the_image(qtbot, settings):
     window = _open(qtbot, settings)
     x, y = window.image_panel.overlays.c_pixel.getData()
-    assert (list(x), list(y)) == [[EXAMPLE_PIXEL[1] + 0.5], [EXAMPLE_PIXEL[0] + 0.5]]
+    assert [list(x), list(y)] == [[EXAMPLE_PIXEL[1] + 0.5], [EXAMPLE_PIXEL[0] + 0.5]]
     window.controller.shutdown()
