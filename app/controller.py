@@ -61,8 +61,9 @@ class Controller(QObject):
         return self.simulations.busy or self.traces.busy or self.live_c.busy
 
     def shutdown(self) -> None:
-        """Stop all background work and wait for it (before the window closes)."""
-        self.simulations.cancel()
+        """Stop all background work, drop its late reports and wait for it (before closing)."""
+        self.simulations.stop()
+        self.traces.stop()
         self.live_c.stop()
         QThreadPool.globalInstance().waitForDone(10000)
 

@@ -101,6 +101,12 @@ class BackgroundTask(QObject):
         if self._stop is not None:
             self._stop.set()
 
+    def stop(self) -> None:
+        """Ask the running job to stop and drop anything it still reports."""
+        self.cancel()
+        self._generation += 1
+        self._set_busy(False)
+
     def _current(self, generation: int) -> bool:
         return generation == self._generation
 
