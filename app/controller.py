@@ -43,6 +43,7 @@ class Controller(QObject):
         super().__init__(parent)
         self.state = state
         self.c_binary = ""
+        self._traced = None
         self.simulations = BackgroundTask(parent=self)
         self.traces = BackgroundTask(parent=self)
         self.live_c = LiveCTrace(self)
@@ -77,14 +78,12 @@ class Controller(QObject):
 
     def trace(self, slow: int, fast: int) -> None:
         """Trace pixel (slow, fast): ours always, the C program's too when a binary is set."""
-        if self.state.shape is not None and not on_image((slow, fast), self.state.shape):
+        if self._image_is_current() and not on_image((slow, fast), self.state.shape):
             self.status.emit(f"pixel ({slow}, {fast}) is off the detector")
             return
         self.state.select_pixel((slow, fast))
-        self._trace_selected()
         self._follow_example_logs(slow, fast)
-        if self.c_binary:
-            self.live_c.run(self.c_binary, self.state.config, slow, fast)
+        self._trace_selected()
 
     def _follow_example_logs(self, slow: int, fast: int) -> None:
         """On the built-in example, switch to its C log of the clicked pixel where it has one."""
@@ -95,10 +94,17 @@ class Controller(QObject):
             self.load_c_trace(str(path))
 
     def _trace_selected(self) -> None:
+        """Trace the selected pixel for the current config, ours and (if set) the C binary's."""
         slow, fast = self.state.pixel
         options = self.state.options
+        self._traced = self._run_key()
         self.traces.submit(trace_job(self.state.config, slow, fast, options.device, options.dtype,
                                      self.state.model))
+        if self.c_binary:
+            self.live_c.run(self.c_binary, self.state.config, slow, fast)
+
+    def _run_key(self):
+        return self.state.config, self.state.options
 
     def apply_command(self, text: str) -> bool:
         """Set everything from a pasted nanoBragg command line; False (and error) if bad."""
@@ -110,13 +116,14 @@ class Controller(QObject):
         except (ValueError, InputError) as err:
             self.error.emit(f"command line: {err}")
             return False
-        self.state.set_options(RunOptions(parsed.device or self.state.options.device, parsed.dtype))
+        current = self.state.options
+        dtype = parsed.dtype if any(a.startswith("--dtype") for a in argv) else current.dtype
+        self.state.set_options(RunOptions(parsed.device or current.device, dtype))
         self.state.set_config(parsed.config)
         for warning in parsed.warnings:
             self.status.emit(warning)
         if parsed.trace_pixels:
-            slow, fast, _ = parsed.trace_pixels[0]
-            self.state.select_pixel((slow, fast))
+            self.trace(*parsed.trace_pixels[0][:2])
         return True
 
     def open_example(self) -> None:
@@ -192,12 +199,11 @@ class Controller(QObject):
         return True
 
     def _on_config_changed(self, *_) -> None:
-        if self._image_is_current():
-            return  # back to the image on show (a failed change was undone)
-        self.simulate()
-        if self.state.pixel is not None and self.c_binary:
-            slow, fast = self.state.pixel
-            self.live_c.run(self.c_binary, self.state.config, slow, fast)
+        """Simulate the new config (unless a failed change was undone) and re-trace at once."""
+        if not self._image_is_current():
+            self.simulate()
+        if self.state.pixel is not None and self._traced != self._run_key():
+            self._trace_selected()
 
     def _on_simulated(self, result) -> None:
         if result.model.config != self.state.config:
@@ -205,7 +211,8 @@ class Controller(QObject):
         self.state.set_result(result)
         self.status.emit(f"simulated {result.image.shape[0]} x {result.image.shape[1]} pixels in"
                          f" {result.elapsed_s:.2f} s ({result.device}, {result.dtype})")
-        if self.state.pixel is not None and on_image(self.state.pixel, self.state.shape):
+        pixel = self.state.pixel
+        if pixel is not None and self._traced != self._run_key() and on_image(pixel, self.state.shape):
             self._trace_selected()
 
     def _on_simulation_failed(self, message: str) -> None:
@@ -222,4 +229,8 @@ class Controller(QObject):
                 and not self.simulations.busy)
 
     def _on_trace_failed(self, message: str) -> None:
-        self.error.emit(f"trace of pixel {self.state.pixel}: {message}")
+        message = f"trace of pixel {self.state.pixel}: {message}"
+        if self.simulations.busy:  # the simulation of this config will say what is wrong
+            self.status.emit(message)
+        else:
+            self.error.emit(message)

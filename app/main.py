@@ -20,7 +20,7 @@ from PyQt6.QtWidgets import QApplication
 from sim.cli_args import parse_args
 from sim.errors import InputError
 
-from .example import example_config, example_trace_log
+from .example import example_args, example_config, example_trace_log
 from .script import Script, run_script
 from .settings import APPLICATION, ORGANIZATION, Settings
 
@@ -110,7 +110,7 @@ def open_window(options, settings: Settings, scripted: bool):
     window = MainWindow(state, controller, settings, available_devices())
     window.dialogs = window.save_settings = not scripted
     if options.c_binary is not None:
-        window._on_c_binary_changed(options.c_binary)
+        window.set_c_binary(options.c_binary)
     controller.simulate()
     return window
 
@@ -125,13 +125,7 @@ def _initial_args(options, settings: Settings, scripted: bool):
             return _parse(last, "last parameters")
         except InputError:
             pass  # e.g. an input file that has gone: start on the example instead
-    return parse_args(shlex.split(_example_line()))
-
-
-def _example_line() -> str:
-    from .example import example_command
-
-    return example_command()
+    return parse_args(example_args())
 
 
 def _parse(text: str, what: str):

@@ -50,9 +50,8 @@ def wait_until(predicate: Callable[[], bool], timeout_s: float = STEP_TIMEOUT_S)
 
 def run_script(window, script: Script) -> int:
     """Do ``script``'s steps in ``window``; 0 when every step succeeded."""
-    controller, state = window.controller, window.state
     failures = []
-    controller.error.connect(failures.append)
+    window.controller.error.connect(failures.append)
     steps = (_wait_for_image, _load_c_image, _trace, _export_image, _export_trace, _screenshot)
     for step in steps:
         if not step(window, script) or failures:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from sim.trace.compare import DIFFER, Row
+from sim.trace.compare import Row
 from sim.trace.format import format_value
 from sim.trace.schema import TEXT, quantity
 

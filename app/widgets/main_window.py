@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.trace_panel.load_requested.connect(self.open_dialog)
         self.trace_panel.export_requested.connect(self.export_comparison_dialog)
         self.trace_panel.jump_requested.connect(self._on_jump)
-        self.trace_panel.c_binary_changed.connect(self._on_c_binary_changed)
+        self.trace_panel.c_binary_changed.connect(self.set_c_binary)
         self.trace_panel.browse_c_binary_requested.connect(self._browse_c_binary)
         s.image_changed.connect(self._on_image_changed)
 
@@ -222,12 +222,14 @@ class MainWindow(QMainWindow):
         if self.save_settings and result is not None:
             self.settings.set_last_command(format_command(result.model.config))
 
-    def _on_c_binary_changed(self, path: str) -> None:
+    def set_c_binary(self, path: str) -> None:
+        """Use the instrumented C binary at ``path`` for live traces ('' for none)."""
         self.controller.c_binary = path
-        self.settings.set_c_binary(path)
+        self.trace_panel.set_c_binary(path)
+        if self.save_settings:
+            self.settings.set_c_binary(path)
 
     def _browse_c_binary(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Instrumented nanoBragg binary")
         if path:
-            self.trace_panel.set_c_binary(path)
-            self._on_c_binary_changed(path)
+            self.set_c_binary(path)
