@@ -10,6 +10,9 @@ from ..display import SCALES, VIEWS, DisplaySettings, OURS
 from .colormaps import IMAGE_MAPS, SIGNED_MAPS
 
 
+SPIN_WIDTH = 66
+
+
 class DisplayControls(QToolBar):
     """Edits a ``DisplaySettings``; ``auto_contrast_requested`` asks the panel for new levels.
 
@@ -37,7 +40,7 @@ class DisplayControls(QToolBar):
         self.beam.setToolTip("Show the direct-beam spot")
         self.rings = QCheckBox("rings")
         self.rings.setToolTip("Show resolution rings (d in \u00c5)")
-        self.reset = QPushButton("Reset zoom")
+        self.reset = QPushButton("Fit")
         self.reset.setToolTip("Show the whole detector (Ctrl+0 or A)")
         self._lay_out()
         self._update_from_display(display.value)
@@ -107,6 +110,7 @@ def _combo(items, tip: str) -> QComboBox:
 
 def _spin(low: float, high: float, step: float, decimals: int, tip: str) -> QDoubleSpinBox:
     spin = QDoubleSpinBox()
+    spin.setMaximumWidth(SPIN_WIDTH)
     spin.setRange(low, high)
     spin.setSingleStep(step)
     spin.setDecimals(decimals)

@@ -79,6 +79,9 @@ def _view_menu(window, a: WindowActions) -> None:
     a.add(menu, "&Reset zoom", window.image_panel.reset_zoom, ["Ctrl+0", "A"])
     a.add(menu, "&Auto-contrast", window.image_panel.auto_contrast, ["Ctrl+Shift+A"])
     menu.addSeparator()
+    for text, field, key in (("Beam &centre", "show_beam", "B"), ("Resolution &rings", "show_rings", "R")):
+        _toggle(window, a, menu, text, field, key)
+    menu.addSeparator()
     menu.addAction(window.params_dock.toggleViewAction())
     menu.addAction(window.trace_dock.toggleViewAction())
 
@@ -88,3 +91,12 @@ def _run_menu(window, a: WindowActions) -> None:
     a.add(menu, "&Simulate again", window.controller.simulate, ["F5"])
     a.add(menu, "&Cancel", window.controller.cancel, ["Esc"])
     a.add(menu, "&Trace pixel under the mouse", window.trace_hovered, ["T"])
+
+
+def _toggle(window, a: WindowActions, menu, text: str, field: str, key: str) -> None:
+    """A checkable action bound to the boolean ``field`` of the window's display settings."""
+    display = window.display
+    action = a.add(menu, text, lambda: display.update(**{field: not getattr(display.value, field)}), [key])
+    action.setCheckable(True)
+    action.setChecked(getattr(display.value, field))
+    display.display_changed.connect(lambda value: action.setChecked(getattr(value, field)))

@@ -117,3 +117,15 @@ def test_preloaded_c_trace_pixel_is_marked_on_the_image(qtbot, settings):
     x, y = window.image_panel.overlays.c_pixel.getData()
     assert [list(x), list(y)] == [[EXAMPLE_PIXEL[1] + 0.5], [EXAMPLE_PIXEL[0] + 0.5]]
     window.controller.shutdown()
+
+
+def test_overlay_toggles_follow_the_display_settings(qtbot, make_window, fast_args):
+    window = make_window(fast_args)
+    overlays = window.image_panel.overlays
+    assert overlays.rings and overlays.beam.isVisible()
+    window.image_panel.controls.rings.setChecked(False)
+    assert overlays.rings == []
+    qtbot.keyClick(window.image_panel.graphics, Qt.Key.Key_B)
+    assert not window.display.value.show_beam and not overlays.beam.isVisible()
+    rings = next(a for a in window.menuBar().actions()[2].menu().actions() if "rings" in a.text())
+    assert not rings.isChecked()
