@@ -22,7 +22,7 @@ from sim.errors import InputError
 
 from .example import example_args, example_config, example_trace_log
 from .script import Script, run_script
-from .settings import APPLICATION, ORGANIZATION, Settings
+from .settings import APPLICATION, ORGANIZATION, Settings, scratch_settings
 
 PROGRAM = "nanobragg-studio"
 #: Qt messages that say nothing to a user (the offscreen platform of scripted runs).
@@ -72,16 +72,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     app.setApplicationName(APPLICATION)
     script = Script(options.c_image, tuple(options.trace) if options.trace else None,
                     options.screenshot, options.export_trace, options.export_image)
-    scripted = options.quit or not script.empty
     try:
-        window = open_window(options, Settings(), scripted)
+        window = open_window(options, scratch_settings() if options.quit else Settings(),
+                             batch=options.quit)
     except InputError as err:
         print(f"{PROGRAM}: {err}", file=sys.stderr)
         return 2
     if options.window_size:
         window.resize(*options.window_size)
     window.show()
-    if scripted:
+    if options.quit or not script.empty:
         code = run_script(window, script)
         if options.quit:
             window.close()
@@ -89,9 +89,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     return app.exec()
 
 
-def open_window(options, settings: Settings, scripted: bool):
+def open_window(options, settings: Settings, batch: bool = False):
     """The main window on the configuration the options (or the settings) ask for.
 
+    In a ``batch`` run (--quit) errors go to stderr instead of dialogs.
     Raises InputError for a bad --args line or --c-trace log, before any work starts.
     """
     from .controller import Controller
@@ -99,27 +100,27 @@ def open_window(options, settings: Settings, scripted: bool):
     from .widgets.main_window import MainWindow
     from .worker import available_devices
 
-    parsed = _initial_args(options, settings, scripted)
+    parsed = _initial_args(options, settings)
     c_trace = options.c_trace
     if c_trace is None and parsed.config == example_config():
         c_trace = str(example_trace_log())
-    state = ViewerState(parsed.config, RunOptions(parsed.device or "cpu", parsed.dtype))
+    state = ViewerState(parsed.config, RunOptions(parsed.device or available_devices()[-1], parsed.dtype))
     controller = Controller(state)
     if c_trace is not None:
         _load_trace_or_raise(controller, c_trace)
     window = MainWindow(state, controller, settings, available_devices())
-    window.dialogs = window.save_settings = not scripted
+    window.dialogs = not batch
     if options.c_binary is not None:
         window.set_c_binary(options.c_binary)
     controller.simulate()
     return window
 
 
-def _initial_args(options, settings: Settings, scripted: bool):
-    """Parsed --args, else the last command line (interactive only), else the example."""
+def _initial_args(options, settings: Settings):
+    """Parsed --args, else the last command line, else the example."""
     if options.args is not None:
         return _parse(options.args, "--args")
-    last = None if scripted else settings.last_command()
+    last = settings.last_command()
     if last:
         try:
             return _parse(last, "last parameters")

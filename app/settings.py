@@ -8,6 +8,8 @@ touch the user's.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import List, Optional
 
 from PyQt6.QtCore import QByteArray, QSettings
@@ -20,6 +22,14 @@ MAX_RECENT = 10
 def user_settings() -> QSettings:
     """The user's settings file (INI format, in Qt's per-user location)."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+
+
+def scratch_settings() -> "Settings":
+    """Settings in a temporary folder: a scripted run neither reads nor changes the user's."""
+    folder = tempfile.TemporaryDirectory(prefix="nanobragg-studio-")
+    settings = Settings(QSettings(os.path.join(folder.name, "settings.ini"), QSettings.Format.IniFormat))
+    settings.folder = folder  # removed when the settings are
+    return settings
 
 
 class Settings:

@@ -40,7 +40,6 @@ class MainWindow(QMainWindow):
         self.state, self.controller, self.settings = state, controller, settings
         self.display = display or DisplaySettings()
         self.dialogs = True
-        self.save_settings = True
         self.setWindowTitle(TITLE)
         self.image_panel = ImagePanel(state, self.display)
         self.params_panel = ParamsPanel(state, devices)
@@ -54,8 +53,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._fit_to_screen(1800, 1000)
         self._layout_restored = settings.restore_window(self)
-        self.trace_panel.set_c_binary(settings.c_binary())
-        controller.c_binary = settings.c_binary()
+        self.set_c_binary(settings.c_binary())
 
     def _fit_to_screen(self, width: int, height: int) -> None:
         screen = self.screen().availableGeometry()
@@ -190,9 +188,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.controller.shutdown()
-        if self.save_settings:
-            self.settings.save_window(self)
-            self.settings.sync()
+        self.settings.save_window(self)
+        self.settings.sync()
         super().closeEvent(event)
 
     def _on_command_entered(self, text: str) -> None:
@@ -219,15 +216,14 @@ class MainWindow(QMainWindow):
     def _on_image_changed(self, result) -> None:
         if self.image_panel.hovered is not None:
             self._on_hovered(*self.image_panel.hovered)
-        if self.save_settings and result is not None:
+        if result is not None:
             self.settings.set_last_command(format_command(result.model.config))
 
     def set_c_binary(self, path: str) -> None:
         """Use the instrumented C binary at ``path`` for live traces ('' for none)."""
         self.controller.c_binary = path
         self.trace_panel.set_c_binary(path)
-        if self.save_settings:
-            self.settings.set_c_binary(path)
+        self.settings.set_c_binary(path)
 
     def _browse_c_binary(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Instrumented nanoBragg binary")

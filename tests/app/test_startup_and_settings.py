@@ -21,7 +21,7 @@ def _options(**given):
 
 
 def _open(qtbot, settings, **given):
-    window = open_window(_options(**given), settings, scripted=False)
+    window = open_window(_options(**given), settings)
     qtbot.addWidget(window)
     window.show()
     return window
