@@ -3,7 +3,9 @@
 Sources come from a source file or from nanoBragg's divergence x dispersion grid,
 including its auto-selection of step counts and its elliptical trim (``-round_div``).
 Directions are unit vectors from the sample towards the source; the incident beam
-of a source is minus that vector. Angles are radians, wavelengths metres.
+of a source is minus that vector. Angles are radians, wavelengths metres. A
+``wavelength_A`` given as a 0-dim tensor (``sim.params``) keeps the source wavelengths
+differentiable.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def grid_sources(cfg: BeamConfig, beam: torch.Tensor, polar: torch.Tensor) -> So
     (hrange, hstep, hsteps), (vrange, vstep, vsteps), (disp, dstep, dsteps) = h, v, d
     vert = unitize(cross(beam, polar))
     lambda0 = units.angstrom_to_m(cfg.wavelength_A)
-    directions, wavelengths = [], []
+    directions, factors = [], []
     points = 0
     for hi in range(hsteps):
         for vi in range(vsteps):
@@ -101,9 +103,10 @@ def grid_sources(cfg: BeamConfig, beam: torch.Tensor, polar: torch.Tensor) -> So
             toward = rotate_axis(rotate_axis(toward, polar, vdiv), vert, hdiv)
             for di in range(dsteps):
                 directions.append(toward)
-                wavelengths.append(lambda0 * (1.0 + dstep * di - disp / 2.0))
+                factors.append(1.0 + dstep * di - disp / 2.0)
     n = len(directions)
-    return Sources(unitize(torch.stack(directions)), torch.tensor(wavelengths, dtype=torch.float64),
+    wavelengths = lambda0 * torch.tensor(factors, dtype=torch.float64)
+    return Sources(unitize(torch.stack(directions)), wavelengths,
                    torch.full((n,), 1.0 / n, dtype=torch.float64), points, h, v, d)
 
 
@@ -123,11 +126,13 @@ def file_sources(table: np.ndarray, cfg: BeamConfig, beam: torch.Tensor) -> Sour
     for col in range(3):
         table[np.isnan(table[:, col]), col] = default_xyz[col]
     table[np.isnan(table[:, 3]), 3] = 1.0
-    table[np.isnan(table[:, 4]), 4] = units.angstrom_to_m(cfg.wavelength_A)
+    listed = torch.from_numpy(table[:, 4].copy())
+    lambda0 = torch.as_tensor(units.angstrom_to_m(cfg.wavelength_A), dtype=torch.float64)
+    wavelengths = torch.where(torch.isnan(listed), lambda0, listed)
     directions = unitize(torch.from_numpy(table[:, :3]))
     empty = (0.0, 0.0, 1)
-    return Sources(directions, torch.from_numpy(table[:, 4].copy()),
-                   torch.from_numpy(table[:, 3].copy()), len(table), empty, empty, empty)
+    return Sources(directions, wavelengths, torch.from_numpy(table[:, 3].copy()), len(table),
+                   empty, empty, empty)
 
 
 def fluence_per_m2(cfg: BeamConfig) -> float:

@@ -6,16 +6,19 @@ onto the detector's fast/slow coordinates, and the pivot. The C program applies 
 block *after* parsing, so the convention's pivot overrides ``-pivot`` (only the custom
 convention honours it): that quirk lives here, in ``resolve_convention``.
 
-Lengths are metres.
+Lengths are metres: floats, or 0-dim tensors where a beam centre is a differentiable
+parameter (``sim.params``), which then flows through unchanged.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import TYPE_CHECKING, Optional, Tuple
 
 from .config import Convention, Pivot
+
+if TYPE_CHECKING:
+    from .libm import Scalar
 
 Vec3 = Tuple[float, float, float]
 
@@ -59,12 +62,12 @@ class LabAxes:
 class BeamCentre:
     """Beam centre in the user's convention (X/Ybeam) and on the detector axes (F/Sbeam), metres."""
 
-    Xbeam: float
-    Ybeam: float
-    Fbeam: float
-    Sbeam: float
-    Fclose: float
-    Sclose: float
+    Xbeam: Scalar
+    Ybeam: Scalar
+    Fbeam: Scalar
+    Sbeam: Scalar
+    Fclose: Scalar
+    Sclose: Scalar
     Xclose: float
     Yclose: float
     pivot: Pivot
@@ -84,13 +87,14 @@ def lab_axes(convention: Convention, custom: dict) -> LabAxes:
     return LabAxes(**axes)
 
 
-def _nan_or(value: Optional[float], fallback: float) -> float:
-    return fallback if value is None or math.isnan(value) else value
+def _nan_or(value: Optional[Scalar], fallback: float) -> Scalar:
+    # NaN is the one value unequal to itself; this test also serves a 0-dim tensor as it is
+    return fallback if value is None or bool(value != value) else value
 
 
 def resolve_convention(convention: Convention, parsed_pivot: Pivot, detsize_f: float,
-                       detsize_s: float, pixel: float, Xbeam: Optional[float],
-                       Ybeam: Optional[float], Fclose: float, Sclose: float,
+                       detsize_s: float, pixel: float, Xbeam: Optional[Scalar],
+                       Ybeam: Optional[Scalar], Fclose: float, Sclose: float,
                        Xclose: float, Yclose: float) -> BeamCentre:
     """Apply the convention's beam-centre rules and pivot (nanoBragg's convention block)."""
     if convention is Convention.ADXV:

@@ -17,8 +17,9 @@ from typing import Optional, Tuple
 
 import torch
 
-from . import units
-from .geometry import cross, dot, norm, rotate_xyz, vec
+from . import libm, units
+from .geometry import cross, dot, norm, rotate_xyz
+from .libm import Scalar
 
 _DBL_MIN = 2.2250738585072014e-308
 
@@ -42,10 +43,10 @@ class Cell:
 
     def parameters(self) -> Tuple[float, ...]:
         """(a, b, c in Angstrom, alpha, beta, gamma in degrees) of the final vectors."""
-        la, lb, lc = (float(norm(v)) for v in (self.a, self.b, self.c))
-        alpha = math.degrees(math.acos(float(dot(self.b, self.c)) / lb / lc))
-        beta = math.degrees(math.acos(float(dot(self.a, self.c)) / la / lc))
-        gamma = math.degrees(math.acos(float(dot(self.a, self.b)) / la / lb))
+        la, lb, lc = (norm(v).item() for v in (self.a, self.b, self.c))
+        alpha = math.degrees(math.acos(dot(self.b, self.c).item() / lb / lc))
+        beta = math.degrees(math.acos(dot(self.a, self.c).item() / la / lc))
+        gamma = math.degrees(math.acos(dot(self.a, self.b).item() / la / lb))
         return la, lb, lc, alpha, beta, gamma
 
 
@@ -53,32 +54,37 @@ def _clamp(x, limit=1.0):
     return max(-limit, min(limit, x))
 
 
-def reciprocal_from_parameters(cell_A_deg) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor, float,
-                                                     Tuple[float, float, float]]:
-    """Default-orientation reciprocal vectors, the cell volume and the real axis lengths."""
-    a, b, c, al, be, ga = (float(x) for x in cell_A_deg)
+def reciprocal_from_parameters(cell_A_deg) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor, Scalar,
+                                                     Tuple[Scalar, Scalar, Scalar]]:
+    """Default-orientation reciprocal vectors, the cell volume (A^3) and the real axis lengths (A).
+
+    ``cell_A_deg``: (a, b, c, alpha, beta, gamma) in Angstrom and degrees, numbers or 0-dim
+    tensors (a (6,) tensor iterates as such); tensors keep the results differentiable.
+    """
+    a, b, c, al, be, ga = (libm.scalar(x) for x in cell_A_deg)
     b = a if b <= 0 else b
     c = a if c <= 0 else c
     alpha, beta, gamma = (units.deg_to_rad(x) if x > 0 else math.pi / 2 for x in (al, be, ga))
+    sin_a, sin_b, sin_g = libm.sin(alpha), libm.sin(beta), libm.sin(gamma)
+    cos_a, cos_b, cos_g = libm.cos(alpha), libm.cos(beta), libm.cos(gamma)
     aavg = (alpha + beta + gamma) / 2
-    skew = abs(math.sin(aavg) * math.sin(aavg - alpha) * math.sin(aavg - beta) * math.sin(aavg - gamma))
-    volume = 2.0 * a * b * c * math.sqrt(skew)
+    skew = abs(libm.sin(aavg) * libm.sin(aavg - alpha) * libm.sin(aavg - beta) * libm.sin(aavg - gamma))
+    volume = 2.0 * a * b * c * libm.sqrt(skew)
     if volume <= 0.0:
         volume = _DBL_MIN
     v_star = 1.0 / volume
-    lengths = [max(abs(x), _DBL_MIN) for x in (b * c * math.sin(alpha) * v_star,
-                                                c * a * math.sin(beta) * v_star,
-                                                a * b * math.sin(gamma) * v_star)]
+    lengths = [max(abs(x), _DBL_MIN) for x in (b * c * sin_a * v_star, c * a * sin_b * v_star,
+                                                a * b * sin_g * v_star)]
     as_, bs, cs = lengths
     sin_gs = _clamp(c * v_star / as_ / bs)
-    cos_as = (math.cos(beta) * math.cos(gamma) - math.cos(alpha)) / (math.sin(beta) * math.sin(gamma))
-    cos_bs = (math.cos(gamma) * math.cos(alpha) - math.cos(beta)) / (math.sin(gamma) * math.sin(alpha))
-    cos_gs = (math.cos(alpha) * math.cos(beta) - math.cos(gamma)) / (math.sin(alpha) * math.sin(beta))
+    cos_as = (cos_b * cos_g - cos_a) / (sin_b * sin_g)
+    cos_bs = (cos_g * cos_a - cos_b) / (sin_g * sin_a)
+    cos_gs = (cos_a * cos_b - cos_g) / (sin_a * sin_b)
     cos_as, cos_bs, cos_gs = (1.0 if x * x > 1.0 else x for x in (cos_as, cos_bs, cos_gs))
-    a_star = vec((as_, 0.0, 0.0))
-    b_star = vec((bs * cos_gs, bs * sin_gs, 0.0))
-    c_star = vec((cs * cos_bs, cs * (cos_as - cos_bs * cos_gs) / sin_gs,
-                  cs * volume / (a * b * c * sin_gs)))
+    a_star = libm.vector3(as_, 0.0, 0.0)
+    b_star = libm.vector3(bs * cos_gs, bs * sin_gs, 0.0)
+    c_star = libm.vector3(cs * cos_bs, cs * (cos_as - cos_bs * cos_gs) / sin_gs,
+                          cs * volume / (a * b * c * sin_gs))
     return a_star, b_star, c_star, volume, (a, b, c)
 
 
@@ -124,6 +130,6 @@ def cells_per_axis(cell: Cell, N_cells, xtal_size_mm) -> Tuple[float, float, flo
     counts = []
     for n, size_mm, axis in zip(N_cells, xtal_size_mm, (cell.a, cell.b, cell.c)):
         if size_mm is not None and size_mm > 0:
-            n = math.ceil(units.mm_to_m(size_mm) / (float(norm(axis)) * 1e-10))
+            n = math.ceil(units.mm_to_m(size_mm) / (norm(axis).item() * 1e-10))
         counts.append(float(max(n, 1)))
     return tuple(counts)

@@ -4,6 +4,10 @@
 rotations, pivot, then the recomputed beam centres), so that every derived number the C
 program prints or uses is reproduced. Lengths are metres, angles radians. Tensors are
 float64 on the CPU; the simulator moves what the kernel needs to its device.
+
+``distance_mm``, ``beam_x_mm`` and ``beam_y_mm`` may be 0-dim tensors (``sim.params``):
+pix0, the distances and the rest of the geometry tensors then carry their autograd graph,
+while the beam centres kept for printing and headers stay floats.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from .config import Convention, DetectorConfig, Pivot
 from .conventions import LabAxes, resolve_convention
 from .errors import InputError
 from .geometry import dot, rotate_axis, rotate_xyz, rotation_x, rotation_y, rotation_z, unitize, vec
+from .libm import Scalar, value
 
 _DEFAULT_DETSIZE_M = 102.4e-3
 _DEFAULT_DISTANCE_M = 100.0e-3
@@ -79,7 +84,7 @@ def detector_size(cfg: DetectorConfig) -> Tuple[int, int, float, float]:
     return fpixels, spixels, detsize_f, detsize_s
 
 
-def _mm_or_none(value_mm: Optional[float]) -> Optional[float]:
+def _mm_or_none(value_mm: Optional[Scalar]) -> Optional[Scalar]:
     return None if value_mm is None else units.mm_to_m(value_mm)
 
 
@@ -141,18 +146,18 @@ def _finish(cfg, axes, centre, pixel, size, basis, pix0, ratio, twotheta, trace)
     """Recompute the near point, beam spot, ORGX/ORGY and DIALS origin from pix0 (C order)."""
     fpixels, spixels, detsize_f, detsize_s = size
     fdet, sdet, odet, beam, tt_axis = basis
-    Fclose = float(-dot(pix0, fdet))
-    Sclose = float(-dot(pix0, sdet))
+    Fclose = -dot(pix0, fdet).item()
+    Sclose = -dot(pix0, sdet).item()
     close = dot(pix0, odet)
     spot = close / ratio * beam - pix0
-    dials = (1000.0 * float(pix0[2]), 1000.0 * float(pix0[1]), -1000.0 * float(pix0[0]))
+    dials = (1000.0 * pix0[2].item(), 1000.0 * pix0[1].item(), -1000.0 * pix0[0].item())
     return DetectorGeometry(
         fpixels=fpixels, spixels=spixels, pixel_size_m=pixel, detsize_f_m=detsize_f,
         detsize_s_m=detsize_s, fdet=fdet, sdet=sdet, odet=odet, beam=beam,
         polar=unitize(vec(axes.polar)), spindle=unitize(vec(axes.spindle)), twotheta_axis=tt_axis,
         pix0=pix0, distance_m=close / ratio, close_distance_m=close, pivot=centre.pivot,
-        convention=cfg.convention, Xbeam_m=centre.Xbeam, Ybeam_m=centre.Ybeam,
-        Fbeam_m=float(dot(fdet, spot)), Sbeam_m=float(dot(sdet, spot)),
+        convention=cfg.convention, Xbeam_m=value(centre.Xbeam), Ybeam_m=value(centre.Ybeam),
+        Fbeam_m=dot(fdet, spot).item(), Sbeam_m=dot(sdet, spot).item(),
         Fclose_m=Fclose, Sclose_m=Sclose, Xclose_m=centre.Xclose, Yclose_m=centre.Yclose,
         orgx_px=Fclose / pixel + 0.5, orgy_px=Sclose / pixel + 0.5, dials_origin_mm=dials,
         twotheta_rad=twotheta, curved=cfg.curved, point_pixel=cfg.point_pixel,
@@ -168,7 +173,7 @@ def _beam_pivot_trace(cfg, centre, pixel, angles, tt_axis, rotated, beam, distan
     return [
         ("detector_convention", "MOSFLM"),
         ("angles_rad", f"rotx:{rx:.15g} roty:{ry:.15g} rotz:{rz:.15g} twotheta:{twotheta:.15g}"),
-        ("beam_center_m", f"X:{centre.Xbeam / 1000.0:.15g} Y:{centre.Ybeam / 1000.0:.15g} "
+        ("beam_center_m", f"X:{value(centre.Xbeam) / 1000.0:.15g} Y:{value(centre.Ybeam) / 1000.0:.15g} "
                           f"pixel_mm:{pixel * 1000.0:.15g}"),
         ("initial_fdet", (0.0, 0.0, 1.0)), ("initial_sdet", (0.0, -1.0, 0.0)),
         ("initial_odet", (1.0, 0.0, 0.0)),

@@ -3,11 +3,14 @@
 ``build_model`` reads input files, applies nanoBragg's conventions and auto-selection
 rules, and returns float64 CPU tensors. It is the one place where the user's units are
 converted (through ``sim.units``) and where derived quantities the C program prints
-(oversampling, steps, fluence, beam centres...) are decided.
+(oversampling, steps, fluence, beam centres...) are decided. Given differentiable
+parameters (``sim.params``), the geometry, cell, orientation and wavelength tensors carry
+their autograd graph.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
@@ -22,6 +25,7 @@ from .crystal import Cell, build_cell, cells_per_axis
 from .detector import DetectorGeometry, resolve_detector
 from .errors import InputError
 from .orientation import orientations_m
+from .params import Params, check_params, with_tensors, with_values
 from .sampling import (MosaicSampling, PhiSampling, SensorSampling, mosaic_sampling, phi_sampling,
                        recommended_oversample, sensor_sampling)
 from .structure_factors import StructureFactors, load_structure_factors
@@ -29,7 +33,10 @@ from .structure_factors import StructureFactors, load_structure_factors
 
 @dataclass
 class SimModel:
-    """A resolved simulation. Tensors are float64 on the CPU; lengths metres, angles radians."""
+    """A resolved simulation. Tensors are float64 on the CPU; lengths metres, angles radians.
+
+    ``config`` is the config the model was built from, with any ``sim.params`` values in it.
+    """
 
     config: SimConfig
     detector: DetectorGeometry
@@ -64,17 +71,24 @@ class SimModel:
         return units.angstrom_to_m(self.config.beam.wavelength_A)
 
 
-def build_model(config: SimConfig) -> SimModel:
-    """Resolve ``config`` (reading its HKL, matrix and source files) into a SimModel."""
+def build_model(config: SimConfig, params: Optional[Params] = None) -> SimModel:
+    """Resolve ``config`` (reading its HKL, matrix and source files) into a SimModel.
+
+    ``params``: tensors replacing config fields named in ``sim.params.DIFFERENTIABLE``;
+    the model is built from them (and is differentiable in them), and ``model.config``
+    holds their values as floats. ValueError for an unknown name or a wrong shape.
+    """
+    checked = check_params(config, params)
+    config, live = with_values(config, checked), with_tensors(config, checked)
     _validate(config)
-    crystal, beam, det = config.crystal, config.beam, config.detector
+    crystal, beam, det = live.crystal, live.beam, live.detector
     custom = dict(beam=beam.beam_vector, fdet=det.fdet_vector, sdet=det.sdet_vector,
                   odet=det.odet_vector, polar=beam.polar_vector, spindle=crystal.spindle_axis,
                   twotheta_axis=det.twotheta_axis)
     detector = resolve_detector(det, lab_axes(det.convention, custom))
-    cell = _cell(config)
+    cell = _cell(live)
     N = cells_per_axis(cell, crystal.N_cells, crystal.xtal_size_mm)
-    sources = _sources(config, detector)
+    sources = _sources(live, detector)
     phi = phi_sampling(units.deg_to_rad(crystal.phi_start_deg), _rad(crystal.osc_deg),
                        _rad(crystal.phi_step_deg), crystal.phi_steps)
     mosaic = mosaic_sampling(_rad(crystal.mosaic_spread_deg), crystal.mosaic_domains)
@@ -130,8 +144,9 @@ def _cell(config: SimConfig) -> Cell:
     elif crystal.misset_deg is not None:
         misset = tuple(units.deg_to_rad(a) for a in crystal.misset_deg)
     cell = build_cell(crystal.cell_A_deg, matrix, config.beam.wavelength_A, misset)
-    if not torch.isfinite(cell.volume_A3) or float(cell.volume_A3) <= 0.0:
-        raise InputError(f"impossible unit cell (volume {float(cell.volume_A3):g} A^3)")
+    volume = cell.volume_A3.item()
+    if not math.isfinite(volume) or volume <= 0.0:
+        raise InputError(f"impossible unit cell (volume {volume:g} A^3)")
     return cell
 
 
@@ -153,9 +168,9 @@ def _mosaic_umats(mosaic: MosaicSampling, seed: int) -> torch.Tensor:
 
 
 def _recommended_oversample(cell: Cell, N, config: SimConfig, detector: DetectorGeometry) -> int:
-    axes_m = [float(torch.linalg.norm(v)) * 1e-10 * n for v, n in zip((cell.a, cell.b, cell.c), N)]
+    axes_m = [torch.linalg.norm(v).item() * 1e-10 * n for v, n in zip((cell.a, cell.b, cell.c), N)]
     return recommended_oversample(max(axes_m), units.angstrom_to_m(config.beam.wavelength_A),
-                                  float(detector.distance_m), detector.pixel_size_m)
+                                  detector.distance_m.item(), detector.pixel_size_m)
 
 
 def _water_background(water_um: float, fluence: float) -> float:

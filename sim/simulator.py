@@ -20,6 +20,7 @@ from .errors import SimulationCancelled
 from .interpolation import find_cutoff
 from .kernel import KernelInputs, pixel_values
 from .model import SimModel, build_model
+from .params import Params, requires_grad
 
 Window = Tuple[int, int, int, int]
 
@@ -30,6 +31,8 @@ class SimResult:
 
     ``image``: (rows, cols) numpy array of photons per pixel for ``window`` = (s0, s1, f0, f1)
     (half-open; the whole detector by default); zero outside the ROI, as in the C.
+    ``image_tensor``: the same image as a tensor on the run's device, carrying the autograd
+    graph when ``simulate`` was given parameters that require grad (``sim.params``).
     """
 
     image: np.ndarray
@@ -38,6 +41,7 @@ class SimResult:
     device: str
     dtype: str
     elapsed_s: float
+    image_tensor: Optional[torch.Tensor] = None
 
     @property
     def config(self) -> SimConfig:
@@ -113,29 +117,39 @@ def roi_pixels(model: SimModel, window: Window) -> Tuple[np.ndarray, np.ndarray]
 
 def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Optional[Window] = None,
              progress: Optional[Callable[[float], None]] = None,
-             cancel: Optional[Callable[[], bool]] = None, model: Optional[SimModel] = None) -> SimResult:
-    """Simulate ``config``'s image (or a window of it) and return it with its model."""
+             cancel: Optional[Callable[[], bool]] = None, model: Optional[SimModel] = None,
+             params: Optional[Params] = None) -> SimResult:
+    """Simulate ``config``'s image (or a window of it) and return it with its model.
+
+    ``params``: tensors for config fields named in ``sim.params.DIFFERENTIABLE`` (cell,
+    misset, distance, beam centre, wavelength), applied when the model is built, so not
+    together with ``model``. When one requires grad, the kernel runs with autograd on and
+    ``result.image_tensor`` is differentiable in it (see ``sim.params`` for an example).
+    """
+    if model is not None and params:
+        raise ValueError("params are applied when the model is built: give params or model, not both")
     start = time.perf_counter()
-    model = build_model(config) if model is None else model
+    model = build_model(config, params) if model is None else model
     device = default_device() if device is None else torch.device(device)
     dtype = _dtype(dtype)
     window = (0, model.detector.spixels, 0, model.detector.fpixels) if window is None else window
     k = kernel_inputs(model, device, dtype)
     slow, fast = roi_pixels(model, window)
-    values = _run_chunks(k, slow, fast, pixels_per_chunk(model, device), progress, cancel, device, dtype)
+    values = _run_chunks(k, slow, fast, pixels_per_chunk(model, device), progress, cancel, device, dtype,
+                         requires_grad(params))
     s0, s1, f0, f1 = window
-    image = np.zeros((s1 - s0, f1 - f0), dtype=np.float64 if dtype == torch.float64 else np.float32)
-    image[slow - s0, fast - f0] = values
-    return SimResult(image, window, model, str(device), str(dtype).replace("torch.", ""),
-                     time.perf_counter() - start)
+    at = (torch.as_tensor(slow - s0, device=device), torch.as_tensor(fast - f0, device=device))
+    image = torch.zeros((s1 - s0, f1 - f0), dtype=dtype, device=device).index_put(at, values)
+    return SimResult(image.detach().cpu().numpy(), window, model, str(device),
+                     str(dtype).replace("torch.", ""), time.perf_counter() - start, image)
 
 
-def _run_chunks(k, slow, fast, chunk, progress, cancel, device, dtype) -> np.ndarray:
+def _run_chunks(k, slow, fast, chunk, progress, cancel, device, dtype, grad=False) -> torch.Tensor:
     total = len(slow)
     out = torch.empty(total, dtype=dtype, device=device)
     slow_t = torch.as_tensor(slow, device=device)
     fast_t = torch.as_tensor(fast, device=device)
-    with torch.no_grad():
+    with torch.set_grad_enabled(grad):
         for begin in range(0, total, chunk):
             if cancel is not None and cancel():
                 raise SimulationCancelled("simulation cancelled")
@@ -143,4 +157,4 @@ def _run_chunks(k, slow, fast, chunk, progress, cancel, device, dtype) -> np.nda
             out[begin:end] = pixel_values(k, slow_t[begin:end], fast_t[begin:end])
             if progress is not None:
                 progress(end / total)
-    return out.cpu().numpy()
+    return out
