@@ -21,6 +21,8 @@ VIEWS = (OURS, THEIRS, DIFFERENCE, RATIO)
 SCALES = ("linear", "sqrt", "log", "gamma")
 #: Decades shown by the log scale below the largest magnitude.
 LOG_DECADES = 4.0
+#: Auto-contrast looks at no more pixels than this (an even sample of larger images).
+LEVEL_SAMPLES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ def auto_levels(scaled: np.ndarray, display: Display) -> Tuple[float, float]:
     """
     if scaled.size == 0:
         return 0.0, 1.0
+    scaled = scaled.ravel()[::max(1, scaled.size // LEVEL_SAMPLES)]
     if display.signed:
         centre = 1.0 if display.view == RATIO else 0.0
         half = float(np.percentile(np.abs(scaled - centre), display.percentile))

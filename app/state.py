@@ -114,8 +114,10 @@ class ViewerState:
     def set_result(self, result) -> None:
         """Show a new ``SimResult`` (image, model, timing)."""
         self.result = result
+        self._compare_images()
         self.image_changed.emit(result)
-        self._update_image_comparison()
+        if self.reference is not None:
+            self.reference_changed.emit(self.reference)
 
     def select_pixel(self, pixel: Optional[Pixel]) -> None:
         """The pixel being traced; our old trace is dropped when the pixel changes."""
@@ -158,10 +160,13 @@ class ViewerState:
         self.comparison_changed.emit(self.comparison)
 
     def _update_image_comparison(self) -> None:
+        self._compare_images()
+        self.reference_changed.emit(self.reference)
+
+    def _compare_images(self) -> None:
         self.image_comparison, self.reference_problem = None, None
         if self.reference is not None and self.result is not None:
             try:
                 self.image_comparison = compare_images(self.result, self.reference)
             except ValueError as err:
                 self.reference_problem = str(err)
-        self.reference_changed.emit(self.reference)

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt, pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ..display import DisplaySettings, auto_levels, on_image, pixel_at, scale_image, view_data
+from ..display import OURS, DisplaySettings, auto_levels, on_image, pixel_at, scale_image, view_data
 from ..image_compare import summary
 from .colormaps import colormap
 from .display_controls import DisplayControls
@@ -111,7 +111,8 @@ class ImagePanel(QWidget):
             self.stats.setText(f"C image {self.state.reference.source}:   {summary(comparison)}")
         elif problem:
             self.stats.setText(f"C image not compared: {problem}")
-        self._update_image()
+        if self.display.value.view != OURS:
+            self._update_image()
 
     def _on_c_trace_changed(self, c_trace) -> None:
         self.overlays.set_c_pixel(None if c_trace is None else c_trace.pixel)
