@@ -22,13 +22,18 @@ Cutoff = Tuple[int, int, int]
 
 def find_cutoff(k, slow: torch.Tensor, fast: torch.Tensor, chunk: int) -> Optional[Cutoff]:
     """(slow, fast, iteration) of the first out-of-range active evaluation, or None."""
-    from .kernel import lattice_stage
+    from .kernel import sample_stage
+    from .lattice import lattice_terms
 
-    for begin in range(0, len(slow), chunk):
-        s, f = slow[begin:begin + chunk], fast[begin:begin + chunk]
-        st = lattice_stage(k, s, f)
-        inside = interpolation_in_range(st["hkl_frac"], k.hkl_mins, k.hkl_grid.shape)
-        bad = (st["active"] & ~inside).reshape(len(s), -1)
+    for begin, end in _growing_ranges(len(slow), chunk):
+        s, f = slow[begin:end], fast[begin:end]
+        st = sample_stage(k, s, f)
+        flat = st["scattering_vec_A_inv"].reshape(-1, 3)
+        ok = None if st["source_ok"] is None else st["source_ok"].reshape(-1)
+        _, parts = lattice_terms(k.spec, flat, k.axes, ok, k.reciprocal_A, k.hkl_grid, k.hkl_mins,
+                                 keep=True)
+        inside = interpolation_in_range(parts["h"].permute(1, 2, 0), k.hkl_mins, k.hkl_grid.shape)
+        bad = (parts["active"] & ~inside).reshape(len(s), -1)
         hit = bad.any(dim=1)
         if bool(hit.any()):
             p = int(hit.to(torch.uint8).argmax())
@@ -37,16 +42,29 @@ def find_cutoff(k, slow: torch.Tensor, fast: torch.Tensor, chunk: int) -> Option
     return None
 
 
+def _growing_ranges(total: int, chunk: int):
+    """(begin, end) ranges of 1, 64, 4096... pixels up to ``chunk``: the cut-off is usually
+    in the first pixel (a detector corner at high resolution), so look there first."""
+    begin, size = 0, 1
+    while begin < total:
+        end = min(begin + size, total)
+        yield begin, end
+        begin, size = end, min(size * 64, chunk)
+
+
 def apply_cutoff(cutoff: Cutoff, slow: torch.Tensor, fast: torch.Tensor, smooth: torch.Tensor,
-                 nearest: torch.Tensor, default_F: float) -> torch.Tensor:
-    """Interpolated values before the cut-off, default_F at it, nearest-neighbour after it."""
+                 nearest: torch.Tensor, default_F: float, per_pixel: int) -> torch.Tensor:
+    """Interpolated values before the cut-off, default_F at it, nearest-neighbour after it.
+
+    ``smooth``/``nearest``: (Q, M) with Q = pixels x ``per_pixel`` samples, in loop order.
+    """
     cs, cf, ci = cutoff
-    p = smooth.shape[0]
-    before = (slow < cs) | ((slow == cs) & (fast < cf))
-    at = (slow == cs) & (fast == cf)
-    iteration = torch.arange(smooth[0].numel(), device=smooth.device).reshape(smooth.shape[1:])
-    shape = (p,) + (1,) * (smooth.dim() - 1)
-    use_smooth = before.reshape(shape) | (at.reshape(shape) & (iteration < ci))
-    at_cut = at.reshape(shape) & (iteration == ci)
-    result = torch.where(use_smooth, smooth, nearest)
-    return torch.where(at_cut, torch.full_like(result, default_F), result)
+    q, m = smooth.shape
+    pixel_slow = slow.repeat_interleave(per_pixel)[:, None]
+    pixel_fast = fast.repeat_interleave(per_pixel)[:, None]
+    sample = torch.arange(q, device=smooth.device) % per_pixel
+    iteration = sample[:, None] * m + torch.arange(m, device=smooth.device)[None, :]
+    before = (pixel_slow < cs) | ((pixel_slow == cs) & (pixel_fast < cf))
+    at = (pixel_slow == cs) & (pixel_fast == cf)
+    result = torch.where(before | (at & (iteration < ci)), smooth, nearest)
+    return torch.where(at & (iteration == ci), torch.full_like(result, default_F), result)

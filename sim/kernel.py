@@ -17,12 +17,11 @@ from typing import Callable, Optional, Tuple
 
 import torch
 
-from .config import CrystalShape
 from .geometry import dot, rotate_axis
-from .physics import (gauss_lattice_factor, polarization_factor, reciprocal_distance_sqr,
-                      round_lattice_factor, square_lattice_factors, tophat_lattice_factor)
 from .interpolation import apply_cutoff
-from .structure_factors import interpolated_F, interpolation_in_range, nearest_F
+from .lattice import LatticeSpec, lattice_terms
+from .physics import polarization_factor
+from .structure_factors import interpolated_F, interpolation_in_range
 
 Tap = Optional[Callable[[str, torch.Tensor], None]]
 
@@ -50,11 +49,9 @@ class KernelInputs:
     incident: torch.Tensor        # (S, 3) unit vectors along the beam
     wavelength_m: torch.Tensor    # (S,)
     orientations: torch.Tensor    # (M, 3, 3) rows a, b, c in metres
+    axes: torch.Tensor            # (3, 3M) the same for the inner stage (sim.lattice.miller_components)
     reciprocal_A: torch.Tensor    # (3, 3) rows a*, b*, c* in 1/Angstrom (unrotated)
-    N: tuple
-    shape: CrystalShape
-    fudge: float
-    default_F: float
+    spec: LatticeSpec
     hkl_grid: Optional[torch.Tensor]
     hkl_mins: torch.Tensor
     interpolate: bool
@@ -68,8 +65,13 @@ class KernelInputs:
     r_e_sqr: float
     fluence: float
     steps: int
-    water: bool
     interp_cutoff: Optional[Tuple[int, int, int]] = None
+    lattice_fn: Callable = lattice_terms
+
+    @property
+    def chained(self) -> bool:
+        """True when -oversample_thick/polar/omega make the C multiply its running sum."""
+        return self.oversample_thick or self.oversample_polar or self.oversample_omega
 
 
 def _tap(tap: Tap, name: str, value: torch.Tensor) -> None:
@@ -116,47 +118,6 @@ def capture_fractions(k: KernelInputs, diffracted: torch.Tensor) -> torch.Tensor
     return torch.exp(-layer * depth) - torch.exp(-(layer + 1) * depth)
 
 
-def miller_indices(k: KernelInputs, scattering: torch.Tensor) -> torch.Tensor:
-    """Fractional hkl (..., M, 3) = rotated cell axes . scattering vector (one matrix product)."""
-    m = k.orientations.shape[0]
-    flat = scattering.reshape(-1, 3) @ k.orientations.reshape(m * 3, 3).T
-    return flat.reshape(*scattering.shape[:-1], m, 3)
-
-
-def lattice_factor(k: KernelInputs, hkl: torch.Tensor, hkl0: torch.Tensor, tap: Tap) -> torch.Tensor:
-    """F_latt for the crystal shape (..., M)."""
-    if k.shape is CrystalShape.SQUARE:
-        per_axis = square_lattice_factors(hkl, k.N)
-        _tap(tap, "F_latt_abc", per_axis)
-        return per_axis.prod(-1)
-    if k.shape is CrystalShape.ROUND:
-        return round_lattice_factor(hkl, hkl0, k.N, k.fudge)
-    rad_star_sqr = reciprocal_distance_sqr(hkl, hkl0, k.reciprocal_A, k.N)
-    if k.shape is CrystalShape.GAUSS:
-        return gauss_lattice_factor(rad_star_sqr, k.N, k.fudge)
-    return tophat_lattice_factor(rad_star_sqr, k.N, k.fudge)
-
-
-def cell_factor(k: KernelInputs, hkl: torch.Tensor, hkl0: torch.Tensor, slow: torch.Tensor,
-                fast: torch.Tensor) -> torch.Tensor:
-    """F_cell (P, ..., M): default_F, the nearest table entry, or the interpolated value.
-
-    With interpolation, the C's switch-off at its first out-of-range evaluation applies
-    (``k.interp_cutoff``, see ``sim.interpolation``).
-    """
-    if k.hkl_grid is None:
-        return torch.full(hkl.shape[:-1], k.default_F, dtype=hkl.dtype, device=hkl.device)
-    nearest = nearest_F(hkl0, k.hkl_grid, k.hkl_mins, k.default_F)
-    if not k.interpolate:
-        return nearest
-    inside = interpolation_in_range(hkl, k.hkl_mins, k.hkl_grid.shape)
-    smooth = interpolated_F(hkl, k.hkl_grid, k.hkl_mins)
-    smooth = torch.where(inside, smooth, torch.full_like(smooth, k.default_F))
-    if k.interp_cutoff is None:
-        return smooth
-    return apply_cutoff(k.interp_cutoff, slow, fast, smooth, nearest, k.default_F)
-
-
 def _dmin_skip(k: KernelInputs, scattering: torch.Tensor) -> Optional[torch.Tensor]:
     """Sources the C skips for being beyond -dmin: (P, T, O, O, S) bool, or None without -dmin."""
     if k.dmin_m <= 0.0:
@@ -194,53 +155,105 @@ def _chained_sum(contrib, factors, background):
     return background * suffix[:, 0] + (contrib.reshape(p, -1) * suffix).sum(1)
 
 
-def lattice_stage(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: Tap = None) -> dict:
-    """Geometry, scattering vectors, Miller indices and F_latt of pixels (slow, fast) (P,).
+def sample_stage(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor) -> dict:
+    """Per sub-pixel and source: positions, directions, scattering vectors (P, T, O, O[, S], ...).
 
-    Returns tensors keyed by trace-schema names where one exists; ``active`` marks the
-    iterations the C program does not skip (-dmin, or F_latt == 0 without water).
+    ``source_ok`` (P, T, O, O, S) marks sources not skipped by -dmin (None without -dmin).
     """
     pos = subpixel_positions(k, slow, fast)
     airpath = torch.sqrt(dot(pos, pos))
     diffracted = pos / airpath[..., None]
     scattering = (diffracted[..., None, :] - k.incident) / k.wavelength_m[:, None]
     skip = _dmin_skip(k, scattering)
-    source_ok = torch.ones(scattering.shape[:-1], dtype=torch.bool, device=pos.device) if skip is None else ~skip
-    hkl = miller_indices(k, scattering)
-    hkl0 = torch.ceil(hkl - 0.5)
-    F_latt = lattice_factor(k, hkl, hkl0, tap)
-    active = source_ok[..., None] & ((F_latt != 0) | k.water)
     return {"pixel_pos_meters": pos, "R_distance_meters": airpath, "diffracted_vec": diffracted,
-            "scattering_vec_A_inv": scattering, "source_ok": source_ok, "hkl_frac": hkl,
-            "hkl_rounded": hkl0, "F_latt": F_latt, "active": active}
+            "scattering_vec_A_inv": scattering, "source_ok": None if skip is None else ~skip}
+
+
+def _interpolating_cell_factor(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, per_pixel: int):
+    """F_cell(h, h0) with tricubic interpolation and the C's switch-off (see sim.interpolation)."""
+    def cell_factor(h, h0):
+        hkl, hkl0 = h.permute(1, 2, 0), h0.permute(1, 2, 0)
+        inside = interpolation_in_range(hkl, k.hkl_mins, k.hkl_grid.shape)
+        smooth = interpolated_F(hkl, k.hkl_grid, k.hkl_mins)
+        smooth = torch.where(inside, smooth, torch.full_like(smooth, k.spec.default_F))
+        if k.interp_cutoff is None:
+            return smooth
+        from .lattice import nearest_cell_factor
+
+        nearest = nearest_cell_factor(h0, k.hkl_grid, k.hkl_mins, k.spec.default_F)
+        return apply_cutoff(k.interp_cutoff, slow, fast, smooth, nearest, k.spec.default_F, per_pixel)
+    return cell_factor
+
+
+def bragg_stage(k: KernelInputs, samples: dict, slow: torch.Tensor, fast: torch.Tensor, keep: bool):
+    """Sum of F_cell^2 F_latt^2 over orientations for every sample: (P, L), L samples per pixel."""
+    scattering = samples["scattering_vec_A_inv"]
+    p = scattering.shape[0]
+    flat = scattering.reshape(-1, 3)
+    ok = samples["source_ok"]
+    ok = None if ok is None else ok.reshape(-1)
+    per_pixel = flat.shape[0] // p
+    interpolating = k.interpolate and k.hkl_grid is not None
+    fn = lattice_terms if keep or interpolating else k.lattice_fn
+    cell_factor = _interpolating_cell_factor(k, slow, fast, per_pixel) if interpolating else None
+    result = fn(k.spec, flat, k.axes, ok, k.reciprocal_A, k.hkl_grid, k.hkl_mins, cell_factor, keep)
+    if not keep:
+        return result.reshape(p, per_pixel), None
+    total, parts = result
+    return total.reshape(p, per_pixel), parts
 
 
 def pixel_values(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: Tap = None) -> torch.Tensor:
     """Photons in each pixel (P,) for pixel indices ``slow``, ``fast`` (P,) (nanoBragg's inner loops)."""
-    st = lattice_stage(k, slow, fast, tap)
-    diffracted, F_latt, active = st["diffracted_vec"], st["F_latt"], st["active"]
+    st = sample_stage(k, slow, fast)
+    diffracted = st["diffracted_vec"]
     omega_sub = solid_angle(k, st["R_distance_meters"])
     capture = capture_fractions(k, diffracted)
     polar = _polarization(k, diffracted)
-    F_cell = cell_factor(k, st["hkl_frac"], st["hkl_rounded"], slow, fast)
-    contrib = torch.where(active, F_cell * F_cell * F_latt * F_latt, torch.zeros_like(F_latt))
-    st.update({"F_cell": F_cell, "omega_sub": omega_sub, "capture_sub": capture, "polar_sub": polar})
+    sums, parts = bragg_stage(k, st, slow, fast, keep=tap is not None or k.chained)
+    source_ok = st["source_ok"]
+    if source_ok is None:
+        source_ok = torch.ones(st["scattering_vec_A_inv"].shape[:-1], dtype=torch.bool, device=slow.device)
+    if tap is not None:
+        _tap_parts(tap, st, parts, source_ok, omega_sub, capture, polar)
+    if k.chained:
+        shape = st["scattering_vec_A_inv"].shape[:-1] + (-1,)
+        return _scale(k, parts["contrib"].reshape(shape), parts["active"].reshape(shape), source_ok,
+                      omega_sub, capture, polar, tap)
+    return _scale(k, sums, None, source_ok, omega_sub, capture, polar, tap)
+
+
+def _tap_parts(tap, st, parts, source_ok, omega_sub, capture, polar) -> None:
+    """Hand the intermediates to the tracer, shaped (P, T, O, O, S, M[, 3])."""
+    shape = st["scattering_vec_A_inv"].shape[:-1] + (-1,)
     for name, value in st.items():
-        _tap(tap, name, value)
-    return _scale(k, contrib, active, st["source_ok"], omega_sub, capture, polar, tap)
+        if value is not None:
+            tap(name, value)
+    tap("source_ok", source_ok)
+    tap("hkl_frac", parts["h"].permute(1, 2, 0).reshape(shape + (3,)))
+    tap("hkl_rounded", parts["h0"].permute(1, 2, 0).reshape(shape + (3,)))
+    for name in ("F_latt", "F_cell", "active"):
+        tap(name, parts[name].reshape(shape))
+    if "F_latt_axes" in parts:
+        tap("F_latt_abc", parts["F_latt_axes"].permute(1, 2, 0).reshape(shape + (3,)))
+    for name, value in (("omega_sub", omega_sub), ("capture_sub", capture), ("polar_sub", polar)):
+        tap(name, value)
 
 
 def _scale(k, contrib, active, source_ok, omega_sub, capture, polar, tap):
-    """Sum the pixel and apply r_e^2, fluence, steps, capture fraction, polarization, solid angle."""
+    """Sum the pixel and apply r_e^2, fluence, steps, capture fraction, polarization, solid angle.
+
+    ``contrib`` is (P, L) per-sample sums, or (P, T, O, O, S, M) terms when ``k.chained``.
+    """
     p = contrib.shape[0]
-    per_iter = torch.ones_like(contrib)
-    if k.oversample_thick:
-        per_iter = per_iter * capture[..., None, None]
-    if k.oversample_polar:
-        per_iter = per_iter * polar[..., None]
-    if k.oversample_omega:
-        per_iter = per_iter * omega_sub[..., None, None]
-    if k.oversample_thick or k.oversample_polar or k.oversample_omega:
+    if k.chained:
+        per_iter = torch.ones_like(contrib)
+        if k.oversample_thick:
+            per_iter = per_iter * capture[..., None, None]
+        if k.oversample_polar:
+            per_iter = per_iter * polar[..., None]
+        if k.oversample_omega:
+            per_iter = per_iter * omega_sub[..., None, None]
         I = _chained_sum(contrib, torch.where(active, per_iter, torch.ones_like(per_iter)), k.background_I)
     else:
         I = k.background_I + contrib.reshape(p, -1).sum(1)

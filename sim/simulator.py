@@ -17,8 +17,10 @@ import torch
 from . import units
 from .config import SimConfig
 from .errors import SimulationCancelled
+from .compiled import CompileMode, compiled_lattice_terms, should_compile
 from .interpolation import find_cutoff
 from .kernel import KernelInputs, pixel_values
+from .lattice import LatticeSpec
 from .model import SimModel, build_model
 from .params import Params, requires_grad
 
@@ -80,23 +82,28 @@ def _kernel_inputs(model: SimModel, device, dtype) -> KernelInputs:
         layer_step_m=model.sensor.step_m, mu_per_m=model.sensor.mu_per_m,
         sensor_thick_m=model.sensor.thick_m, curved=det.curved, point_pixel=det.point_pixel,
         incident=t(-model.sources.directions), wavelength_m=t(model.sources.wavelengths_m),
-        orientations=t(model.orientations),
+        orientations=t(model.orientations), axes=t(model.orientations).permute(2, 1, 0).reshape(3, -1).contiguous(),
         reciprocal_A=t(torch.stack([cell.a_star, cell.b_star, cell.c_star])),
-        N=model.N_cells, shape=model.config.crystal.shape, fudge=model.config.crystal.fudge,
-        default_F=sf.default_F, hkl_grid=None if sf.grid is None else sf.grid.to(device),
+        spec=LatticeSpec(tuple(model.N_cells), model.config.crystal.shape, model.config.crystal.fudge,
+                         sf.default_F, model.config.beam.water_um != 0.0),
+        hkl_grid=None if sf.grid is None else sf.grid.to(device),
         hkl_mins=t(sf.mins), interpolate=sf.interpolate, kahn=model.config.beam.kahn_polarization,
         nopolar=model.config.beam.nopolar, oversample_thick=model.config.detector.oversample_thick,
         oversample_polar=model.config.detector.oversample_polar,
         oversample_omega=model.config.detector.oversample_omega,
         dmin_m=units.angstrom_to_m(model.config.detector.dmin_A), background_I=model.background_I,
-        r_e_sqr=units.R_E_SQR_M2, fluence=model.fluence_per_m2, steps=model.steps,
-        water=model.config.beam.water_um != 0.0)
+        r_e_sqr=units.R_E_SQR_M2, fluence=model.fluence_per_m2, steps=model.steps)
+
+
+def iterations_per_pixel(model: SimModel) -> int:
+    """Layers x sub-pixels x sources x orientations evaluated for each pixel."""
+    return (model.sensor.layers * model.oversample ** 2 * model.sources.count
+            * model.orientations.shape[0])
 
 
 def pixels_per_chunk(model: SimModel, device: torch.device, budget_elements: Optional[int] = None) -> int:
     """Pixels per kernel call so that the largest (pixels x iterations) tensor stays bounded."""
-    per_pixel = (model.sensor.layers * model.oversample ** 2 * model.sources.count
-                 * model.orientations.shape[0])
+    per_pixel = iterations_per_pixel(model)
     if budget_elements is None:
         budget_elements = 1 << 21
         if device.type == "cuda":
@@ -118,13 +125,14 @@ def roi_pixels(model: SimModel, window: Window) -> Tuple[np.ndarray, np.ndarray]
 def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Optional[Window] = None,
              progress: Optional[Callable[[float], None]] = None,
              cancel: Optional[Callable[[], bool]] = None, model: Optional[SimModel] = None,
-             params: Optional[Params] = None) -> SimResult:
+             params: Optional[Params] = None, compile: CompileMode = "auto") -> SimResult:
     """Simulate ``config``'s image (or a window of it) and return it with its model.
 
     ``params``: tensors for config fields named in ``sim.params.DIFFERENTIABLE`` (cell,
     misset, distance, beam centre, wavelength), applied when the model is built, so not
     together with ``model``. When one requires grad, the kernel runs with autograd on and
     ``result.image_tensor`` is differentiable in it (see ``sim.params`` for an example).
+    ``compile``: True, False or "auto" (long runs only; see ``sim.compiled``).
     """
     if model is not None and params:
         raise ValueError("params are applied when the model is built: give params or model, not both")
@@ -135,8 +143,12 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     window = (0, model.detector.spixels, 0, model.detector.fpixels) if window is None else window
     k = kernel_inputs(model, device, dtype)
     slow, fast = roi_pixels(model, window)
-    values = _run_chunks(k, slow, fast, pixels_per_chunk(model, device), progress, cancel, device, dtype,
-                         requires_grad(params))
+    chunk = pixels_per_chunk(model, device)
+    padded = not requires_grad(params) and should_compile(compile, len(slow) * iterations_per_pixel(model))
+    if padded:
+        k.lattice_fn = compiled_lattice_terms()
+    values = _run_chunks(k, slow, fast, chunk, progress, cancel, device, dtype,
+                         requires_grad(params), padded)
     s0, s1, f0, f1 = window
     at = (torch.as_tensor(slow - s0, device=device), torch.as_tensor(fast - f0, device=device))
     image = torch.zeros((s1 - s0, f1 - f0), dtype=dtype, device=device).index_put(at, values)
@@ -144,7 +156,9 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
                      str(dtype).replace("torch.", ""), time.perf_counter() - start, image)
 
 
-def _run_chunks(k, slow, fast, chunk, progress, cancel, device, dtype, grad=False) -> torch.Tensor:
+def _run_chunks(k, slow, fast, chunk, progress, cancel, device, dtype, grad=False,
+                padded=False) -> torch.Tensor:
+    """Pixel values in chunks; ``padded`` keeps every chunk the same size (no recompiles)."""
     total = len(slow)
     out = torch.empty(total, dtype=dtype, device=device)
     slow_t = torch.as_tensor(slow, device=device)
@@ -154,7 +168,8 @@ def _run_chunks(k, slow, fast, chunk, progress, cancel, device, dtype, grad=Fals
             if cancel is not None and cancel():
                 raise SimulationCancelled("simulation cancelled")
             end = min(begin + chunk, total)
-            out[begin:end] = pixel_values(k, slow_t[begin:end], fast_t[begin:end])
+            index = torch.arange(begin, begin + chunk if padded else end, device=device).clamp(max=total - 1)
+            out[begin:end] = pixel_values(k, slow_t[index], fast_t[index])[:end - begin]
             if progress is not None:
                 progress(end / total)
     return out

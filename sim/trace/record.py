@@ -33,9 +33,14 @@ class TraceRecord:
     entries: List[TraceEntry] = field(default_factory=list)
     origin: str = "ours"
     meta: Dict[str, object] = field(default_factory=dict)
+    _counts: Dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, name: str, value: Value) -> None:
-        occurrence = sum(1 for e in self.entries if e.name == name)
+        if not self._counts and self.entries:
+            for e in self.entries:
+                self._counts[e.name] = self._counts.get(e.name, 0) + 1
+        occurrence = self._counts.get(name, 0)
+        self._counts[name] = occurrence + 1
         self.entries.append(TraceEntry(name, occurrence, value))
 
     def values(self, name: str) -> List[Value]:

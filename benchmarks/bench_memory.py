@@ -1,0 +1,51 @@
+"""Peak resident memory of `python -m sim` for every golden case and the full 4096x4096 case.
+
+    python benchmarks/bench_memory.py [--golden ../shared/golden]
+
+Each case runs in its own process (from the golden inputs folder, writing into a
+scratch folder); the peak comes from the child's rusage. Limits: 1 GiB per golden case
+(its own window), 2 GiB for the full 4096 x 4096 detector.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from _runner import measure
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = Path(__file__).resolve().parents[1].parent / "shared" / "golden"
+    parser.add_argument("--golden", type=Path, default=Path(os.environ.get("NANOBRAGG_GOLDEN", default)))
+    args = parser.parse_args()
+    golden = args.golden.resolve()
+    print(f"{'case':22s} {'wall s':>7s} {'peak MB':>8s} {'limit MB':>9s}")
+    worst = 0.0
+    with tempfile.TemporaryDirectory() as scratch:
+        for folder in sorted(p for p in golden.iterdir() if (p / "case.json").exists()):
+            info = json.loads((folder / "case.json").read_text())
+            inputs = golden / "inputs"
+            argv = [sys.executable, "-m", "sim"] + [_resolve(a, inputs) for a in info["c_args"]]
+            argv += ["-floatfile", os.path.join(scratch, "f.bin"), "-nonoise", "-nopgm",
+                     "-intfile", os.path.join(scratch, "i.img")]
+            run = measure(argv, cwd=scratch)
+            limit = 2048 if folder.name == "seed_hires_4096" else 1024
+            worst = max(worst, run.peak_mb / limit)
+            print(f"{folder.name:22s} {run.seconds:7.2f} {run.peak_mb:8.0f} {limit:9d}"
+                  + ("" if run.returncode == 0 else f"  (exit {run.returncode})"))
+    print(f"worst peak / limit: {worst:.2f}")
+    return 0
+
+
+def _resolve(arg: str, inputs: Path) -> str:
+    return str(inputs / arg) if (inputs / arg).is_file() else arg
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""The heavy inner stage: Miller indices, lattice factor and structure factor for Q samples
+(sub-pixel x source) times M orientations (phi steps x mosaic domains), summed over M.
+
+Miller indices come from one matrix product, (Q, 3) x (3, 3M), with the columns grouped by
+axis (h | k | l), so every elementwise step runs over the contiguous orientation axis: few
+large operations when eager, and a loop ``torch.compile`` can vectorize. ``lattice_terms`` is the one implementation: the image calls it through
+``lattice_sum`` (optionally compiled) and the tracer calls it eagerly with ``keep=True``.
+
+The parallelepiped transform sin(N pi h) / sin(pi h) is evaluated as the Chebyshev
+polynomial U_{N-1}(cos(pi d)) of the distance d = h - h0 to the nearest whole index (times
+the sign (-1)^(h0 (N-1))): the same function, one cosine instead of two sines, and a small
+argument instead of N pi h (which costs the C program digits at high resolution).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
+
+import torch
+
+from .config import CrystalShape
+from .physics import ROUND_XTAL_SCALE, GAUSS_SCALE, TOPHAT_RADIUS_SQR, sinc3
+
+#: Above this N the recurrence costs more than two sines; use the sine form there.
+CHEBYSHEV_MAX_N = 24
+
+
+@dataclass(frozen=True)
+class LatticeSpec:
+    """Static description of the crystal for the inner stage (hashable, so compile can guard on it)."""
+
+    N: Tuple[float, float, float]
+    shape: CrystalShape
+    fudge: float
+    default_F: float
+    water: bool
+
+
+def miller_components(scattering: torch.Tensor, axes: torch.Tensor) -> torch.Tensor:
+    """h, k, l as one (Q, 3M) matrix product, columns grouped by axis (h | k | l).
+
+    ``scattering`` (Q, 3) in 1/m; ``axes`` (3, 3M) with axes[j, i M + m] = component j of
+    cell axis i (a, b, c) of orientation m, in metres.
+    """
+    return scattering @ axes
+
+
+def _split(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The three axis blocks (Q, M) of a (Q, 3M) tensor (views)."""
+    m = t.shape[1] // 3
+    return t[:, :m], t[:, m:2 * m], t[:, 2 * m:]
+
+
+def sincg_reduced(d: torch.Tensor, h0: torch.Tensor, n: float) -> torch.Tensor:
+    """sin(n pi h) / sin(pi h) at h = h0 + d, |d| <= 1/2 (nanoBragg's sincg(pi h, n))."""
+    if n > CHEBYSHEV_MAX_N:
+        x = math.pi * d
+        safe = torch.where(x == 0, torch.ones_like(x), x)
+        value = torch.where(x == 0, torch.full_like(x, n), torch.sin(n * safe) / torch.sin(safe))
+    else:
+        two_c = torch.cos(math.pi * d).mul_(2.0)
+        previous, value = torch.ones_like(two_c), two_c
+        for _ in range(int(n) - 2):
+            previous, value = value, (two_c * value).sub_(previous)
+    if int(n) % 2 == 0:
+        value = value * (1.0 - 2.0 * torch.remainder(h0, 2.0))
+    return value
+
+
+def _square_factors(N, d: torch.Tensor, h0: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+    """Per-axis parallelepiped factors (three (Q, M) tensors); 1 along axes with N <= 1."""
+    if N[0] == N[1] == N[2] and N[0] > 1:
+        return _split(sincg_reduced(d, h0, N[0]))
+    pairs = zip(N, _split(d), _split(h0))
+    return tuple(sincg_reduced(di, hi, n) if n > 1 else torch.ones_like(di) for n, di, hi in pairs)
+
+
+def lattice_factor(spec: LatticeSpec, d: torch.Tensor, h0: torch.Tensor,
+                   reciprocal_A: torch.Tensor) -> Tuple[torch.Tensor, Optional[Tuple[torch.Tensor, ...]]]:
+    """(F_latt (Q, M), per-axis factors for the parallelepiped, else None); d, h0: (Q, 3M)."""
+    N = spec.N
+    volume_cells = N[0] * N[1] * N[2]
+    if spec.shape is CrystalShape.SQUARE:
+        fa, fb, fc = _square_factors(N, d, h0)
+        return fa * fb * fc, (fa, fb, fc)
+    da, db, dc = _split(d)
+    if spec.shape is CrystalShape.ROUND:
+        hrad_sqr = (da * N[0]) ** 2 + (db * N[1]) ** 2 + (dc * N[2]) ** 2
+        return volume_cells * ROUND_XTAL_SCALE * sinc3(math.pi * torch.sqrt(hrad_sqr * spec.fudge)), None
+    delta = [da * reciprocal_A[0, j] + db * reciprocal_A[1, j] + dc * reciprocal_A[2, j] for j in range(3)]
+    rad_star_sqr = (delta[0] ** 2 + delta[1] ** 2 + delta[2] ** 2) * volume_cells ** 2
+    if spec.shape is CrystalShape.GAUSS:
+        return volume_cells * torch.exp(-(rad_star_sqr / GAUSS_SCALE * spec.fudge)), None
+    return volume_cells * (rad_star_sqr * spec.fudge < TOPHAT_RADIUS_SQR).to(d.dtype), None
+
+
+def nearest_cell_factor(h0_blocks, grid: torch.Tensor, mins: torch.Tensor, default_F: float) -> torch.Tensor:
+    """F of the nearest whole (h, k, l) from the table, (Q, M); default_F outside it.
+
+    ``h0_blocks``: the three (Q, M) index blocks h0, k0, l0.
+    """
+    idx = [block - mins[i] for i, block in enumerate(h0_blocks)]
+    inside = ((idx[0] >= 0) & (idx[0] < grid.shape[0]) & (idx[1] >= 0) & (idx[1] < grid.shape[1])
+              & (idx[2] >= 0) & (idx[2] < grid.shape[2]))
+    flat = (idx[0] * grid.shape[1] + idx[1]) * grid.shape[2] + idx[2]
+    flat = torch.where(inside, flat, torch.zeros_like(flat)).long()
+    values = grid.reshape(-1).to(idx[0].dtype)[flat]
+    return torch.where(inside, values, torch.full_like(values, default_F))
+
+
+def lattice_terms(spec: LatticeSpec, scattering: torch.Tensor, axes: torch.Tensor, ok: Optional[torch.Tensor],
+                  reciprocal_A: torch.Tensor, grid: Optional[torch.Tensor], mins: torch.Tensor,
+                  cell_factor=None, keep: bool = False):
+    """Sum over orientations of F_cell^2 F_latt^2 per sample, (Q,); with ``keep`` also the parts.
+
+    ``ok`` (Q,) marks samples not skipped by -dmin (None: all). ``cell_factor(h, h0)``
+    overrides the table lookup (interpolation; h, h0 as (3, Q, M)). Iterations the C
+    skips (``ok`` false, or F_latt == 0 without water) contribute nothing and are marked
+    in ``active``. Parts: h, h0 (3, Q, M); F_latt, F_cell, contrib, active (Q, M).
+    """
+    h = miller_components(scattering, axes)
+    h0 = torch.ceil(h - 0.5)
+    F_latt, per_axis = lattice_factor(spec, h - h0, h0, reciprocal_A)
+    if cell_factor is not None:
+        F_cell = cell_factor(torch.stack(_split(h)), torch.stack(_split(h0)))
+    elif grid is not None:
+        F_cell = nearest_cell_factor(_split(h0), grid, mins, spec.default_F)
+    else:
+        F_cell = None  # the constant default_F, applied to the sum
+    contrib = F_latt * F_latt if F_cell is None else F_cell * F_cell * F_latt * F_latt
+    active = None
+    if ok is not None or keep:
+        active = F_latt != 0 if not spec.water else torch.ones_like(F_latt, dtype=torch.bool)
+        if ok is not None:
+            active = active & ok[:, None]
+        contrib = torch.where(active, contrib, torch.zeros_like(contrib))
+    if F_cell is None:
+        contrib = contrib * (spec.default_F * spec.default_F)
+    total = contrib.sum(dim=1)
+    if not keep:
+        return total
+    parts: Dict[str, torch.Tensor] = {
+        "h": torch.stack(_split(h)), "h0": torch.stack(_split(h0)), "F_latt": F_latt,
+        "F_cell": torch.full_like(F_latt, spec.default_F) if F_cell is None else F_cell,
+        "contrib": contrib, "active": active}
+    if per_axis is not None:
+        parts["F_latt_axes"] = torch.stack(per_axis)
+    return total, parts
