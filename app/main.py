@@ -72,9 +72,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     app.setApplicationName(APPLICATION)
     script = Script(options.c_image, tuple(options.trace) if options.trace else None,
                     options.screenshot, options.export_trace, options.export_image)
+    settings = scratch_settings() if options.quit else Settings()
     try:
-        window = open_window(options, scratch_settings() if options.quit else Settings(),
-                             batch=options.quit)
+        return _run(app, options, settings, script)
+    finally:
+        settings.close()
+
+
+def _run(app, options, settings: Settings, script: Script) -> int:
+    try:
+        window = open_window(options, settings, batch=options.quit)
     except InputError as err:
         print(f"{PROGRAM}: {err}", file=sys.stderr)
         return 2

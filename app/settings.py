@@ -28,7 +28,7 @@ def scratch_settings() -> "Settings":
     """Settings in a temporary folder: a scripted run neither reads nor changes the user's."""
     folder = tempfile.TemporaryDirectory(prefix="nanobragg-studio-")
     settings = Settings(QSettings(os.path.join(folder.name, "settings.ini"), QSettings.Format.IniFormat))
-    settings.folder = folder  # removed when the settings are
+    settings.scratch = folder
     return settings
 
 
@@ -37,6 +37,7 @@ class Settings:
 
     def __init__(self, qsettings: Optional[QSettings] = None) -> None:
         self.qsettings = qsettings if qsettings is not None else user_settings()
+        self.scratch: Optional[tempfile.TemporaryDirectory] = None
 
     def recent_files(self) -> List[str]:
         value = self.qsettings.value("recent_files", [])
@@ -72,3 +73,9 @@ class Settings:
 
     def sync(self) -> None:
         self.qsettings.sync()
+
+    def close(self) -> None:
+        """Write pending changes; remove the folder of scratch settings."""
+        self.sync()
+        if self.scratch is not None:
+            self.scratch.cleanup()

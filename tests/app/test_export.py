@@ -110,6 +110,6 @@ def test_trace_comparison_exports(qtbot, make_window, fast_args, example_log, tm
     data = json.loads((tmp_path / "t.json").read_text())
     assert data["pixel"] == [368, 262] and data["first_divergence"] is None
     assert set(data["rows"][0]) >= {"name", "occurrence", "ours", "c", "abs_diff", "rel_diff", "agree"}
-    rows = list(csv.DictReader((tmp_path / "t.csv").open()))
+    rows = list(csv.DictReader((tmp_path / "t.csv").read_text().splitlines()))
     assert len(rows) == len(data["rows"])
     assert "all 143 shared quantities agree" in (tmp_path / "t.txt").read_text()
