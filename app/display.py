@@ -57,9 +57,11 @@ class DisplaySettings:
         self.value = display
 
     def update(self, **fields) -> None:
-        if "colormap" in fields and self.value.signed:
-            fields["signed_colormap"] = fields.pop("colormap")
+        """Change ``fields``; ``colormap`` sets the map of the kind of view shown after the change."""
+        colormap = fields.pop("colormap", None)
         new = replace(self.value, **fields)
+        if colormap is not None:
+            new = replace(new, **{"signed_colormap" if new.signed else "colormap": colormap})
         if new != self.value:
             self.value = new
             self.display_changed.emit(new)

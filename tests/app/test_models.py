@@ -117,6 +117,8 @@ def test_display_settings_keep_a_colormap_per_kind_of_view():
     assert settings.value.signed_colormap == "viridis" and settings.value.colormap == "inverted grey"
     settings.update(view=DIFFERENCE)
     assert len(seen) == 2
+    settings.update(view="ours", colormap="magma")
+    assert settings.value.colormap == "magma" and settings.value.signed_colormap == "viridis"
 
 
 QT_FREE = ["app.state", "app.display", "app.params", "app.trace_summary", "app.image_compare",
