@@ -68,16 +68,3 @@ def test_failed_simulation_restores_the_parameters_of_the_image(qtbot, make_wind
     assert _snapshot(window) == before
     assert window.params_panel.editors["hkl"][0].text() == ""
 
-
-def test_bad_parameter_entry_is_marked_and_changes_nothing(qtbot, make_window, fast_args):
-    window = make_window(fast_args)
-    config = window.state.config
-    edit = window.params_panel.editors["wavelength"][0]
-    edit.setText("one")
-    edit.editingFinished.emit()
-    assert window.state.config == config
-    assert "not a number" in edit.toolTip()
-    edit.setText("1.5")
-    edit.editingFinished.emit()
-    assert window.state.config.beam.wavelength_A == 1.5
-    assert "not a number" not in edit.toolTip()

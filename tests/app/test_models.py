@@ -141,3 +141,13 @@ def test_only_the_worker_imports_torch():
                    if "import torch" in p.read_text())
     assert users == ["worker.py"]
 
+
+
+def test_sim_never_imports_app():
+    from pathlib import Path
+
+    sim = Path(__file__).resolve().parents[2] / "sim"
+    offenders = [p.name for p in sim.rglob("*.py")
+                 if any(line.lstrip().startswith(("from app", "import app"))
+                        for line in p.read_text().splitlines())]
+    assert offenders == []
