@@ -212,7 +212,9 @@ class Controller(QObject):
         self.status.emit(f"simulated {result.image.shape[0]} x {result.image.shape[1]} pixels in"
                          f" {result.elapsed_s:.2f} s ({result.device}, {result.dtype})")
         pixel = self.state.pixel
-        if pixel is not None and self._traced != self._run_key() and on_image(pixel, self.state.shape):
+        if pixel is not None and not on_image(pixel, self.state.shape):
+            self.state.select_pixel(None)  # the detector has shrunk under it
+        elif pixel is not None and self._traced != self._run_key():
             self._trace_selected()
 
     def _on_simulation_failed(self, message: str) -> None:
@@ -229,6 +231,7 @@ class Controller(QObject):
                 and not self.simulations.busy)
 
     def _on_trace_failed(self, message: str) -> None:
+        self.state.set_trace_problem(message)
         message = f"trace of pixel {self.state.pixel}: {message}"
         if self.simulations.busy:  # the simulation of this config will say what is wrong
             self.status.emit(message)

@@ -70,6 +70,7 @@ class ViewerState:
         self.result = None
         self.pixel: Optional[Pixel] = None
         self.our_trace: Optional[TraceRecord] = None
+        self.trace_problem: Optional[str] = None
         self.c_trace: Optional[CTrace] = None
         self.comparison: Optional[Comparison] = None
         self.reference: Optional[ReferenceImage] = None
@@ -126,16 +127,23 @@ class ViewerState:
             return
         self.pixel = pixel
         self.our_trace = None
+        self.trace_problem = None
         self.pixel_changed.emit(pixel)
         self.trace_changed.emit(None)
         self._update_comparison()
 
     def set_our_trace(self, record: Optional[TraceRecord]) -> None:
         self.our_trace = record
+        self.trace_problem = None
         if record is not None and record.pixel != self.pixel:
             self.pixel = record.pixel
             self.pixel_changed.emit(self.pixel)
         self.trace_changed.emit(record)
+        self._update_comparison()
+
+    def set_trace_problem(self, message: str) -> None:
+        """Our trace of the selected pixel failed (the last good trace, if any, is kept)."""
+        self.trace_problem = message
         self._update_comparison()
 
     def set_c_trace(self, c_trace: Optional[CTrace]) -> None:

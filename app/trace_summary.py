@@ -14,8 +14,8 @@ from sim.trace.compare import Row
 from sim.trace.format import format_value
 from sim.trace.schema import TEXT, quantity
 
-HINT, PENDING, MISMATCH, DIVERGENCE, AGREE, ONE_SIDED = (
-    "hint", "pending", "mismatch", "divergence", "agree", "one-sided")
+HINT, PENDING, FAILED, MISMATCH, DIVERGENCE, AGREE, ONE_SIDED = (
+    "hint", "pending", "failed", "mismatch", "divergence", "agree", "one-sided")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ def banner(state) -> Banner:
     if state.pixel_mismatch:
         return Banner(MISMATCH, f"The C trace is for pixel {_p(c_pixel)}, not the traced pixel "
                       f"{_p(state.pixel)}: nothing is compared.", f"Trace {_p(c_pixel)}", c_pixel)
+    if state.our_trace is None and state.trace_problem:
+        return Banner(FAILED, f"Could not trace pixel {_p(state.pixel)}: {state.trace_problem}")
     if state.our_trace is None:
         return Banner(PENDING, f"Tracing pixel {_p(state.pixel)}\u2026")
     comparison = state.comparison

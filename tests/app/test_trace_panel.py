@@ -133,3 +133,20 @@ def test_tolerance_can_be_loosened(qtbot, make_window, fast_args, example_log):
     window.trace_panel.rtol.setText("1e-3")
     window.trace_panel.rtol.editingFinished.emit()
     assert window.state.comparison.first_divergence is None
+
+
+def test_failed_trace_says_why_in_the_banner(qtbot, make_window, fast_args, message_boxes):
+    window = make_window(fast_args)
+    window.state.select_pixel((1, 1))
+    window.state.set_trace_problem("no structure factors")
+    assert "Could not trace pixel (1, 1): no structure factors" in window.trace_panel.banner_text.text()
+
+
+def test_pixel_off_a_smaller_detector_is_dropped(qtbot, make_window, fast_args):
+    window = make_window(fast_args)
+    window.controller.trace(368, 262)
+    wait_idle(qtbot, window.controller)
+    window.controller.apply_command(" ".join(fast_args[:-5] + ["-detpixels", "64"]))
+    wait_idle(qtbot, window.controller)
+    assert window.state.shape == (64, 64)
+    assert window.state.pixel is None and window.trace_panel._banner.kind == HINT
