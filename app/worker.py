@@ -10,22 +10,16 @@ waits. Jobs are plain functions ``job(progress, cancel) -> result``; ``simulatio
 from __future__ import annotations
 
 import threading
-import time
 from typing import Callable, List, Optional
 
-import numpy as np
 import torch
 from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
 
 from sim.errors import InputError, SimulationCancelled
-from sim.model import build_model
 from sim.simulator import SimResult, simulate
 from sim.trace.tracer import trace_pixel
 
 Job = Callable[[Callable[[float], None], Callable[[], bool]], object]
-
-#: The image is simulated in this many bands of rows, for progress and a prompt cancel.
-BANDS = 16
 
 
 def available_devices() -> List[str]:
@@ -136,22 +130,13 @@ class BackgroundTask(QObject):
 
 
 def simulation_job(config, device: str, dtype: str) -> Job:
-    """A job that simulates ``config``'s whole image, band by band, into a SimResult."""
+    """A job that simulates ``config``'s whole image into a SimResult.
+
+    The simulator works in chunks of pixels and calls ``progress`` and ``cancel`` between
+    them, so a long run reports often and stops soon after it is asked to.
+    """
     def job(progress, cancel) -> SimResult:
-        start = time.perf_counter()
-        model = build_model(config)
-        rows, cols = model.shape
-        edges = np.linspace(0, rows, min(BANDS, rows) + 1).astype(int)
-        parts, part = [], None
-        for s0, s1 in zip(edges[:-1], edges[1:]):
-            if cancel():
-                raise SimulationCancelled("simulation cancelled")
-            report = lambda f, s0=s0, s1=s1: progress((s0 + f * (s1 - s0)) / rows)  # noqa: E731
-            part = simulate(config, device, dtype, window=(s0, s1, 0, cols), model=model,
-                            progress=report, cancel=cancel)
-            parts.append(part.image)
-        return SimResult(np.concatenate(parts), (0, rows, 0, cols), model, part.device, part.dtype,
-                         time.perf_counter() - start)
+        return simulate(config, device, dtype, progress=progress, cancel=cancel)
     return job
 
 
