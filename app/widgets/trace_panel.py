@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PyQt6.QtCore import QItemSelectionModel, QSize, Qt, pyqtSignal
-from PyQt6.QtWidgets import (QAbstractItemView, QCheckBox, QFrame, QHBoxLayout, QHeaderView,
+from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QFrame, QHBoxLayout, QHeaderView,
                              QLabel, QLineEdit, QMenu, QPushButton, QTableView, QToolButton,
                              QVBoxLayout, QWidget)
 
@@ -61,6 +62,7 @@ class TracePanel(QWidget):
         self.rtol.setMaximumWidth(70)
         self.rtol.setToolTip("Relative tolerance of the comparison")
         self.table = _table(self.filter)
+        self._add_copy_action()
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -82,6 +84,21 @@ class TracePanel(QWidget):
         self.search.textChanged.connect(self.filter.set_text)
         self.differences_only.toggled.connect(self.filter.set_differences_only)
         self.rtol.editingFinished.connect(self._on_rtol_edited)
+
+    def _add_copy_action(self) -> None:
+        copy = QAction("Copy rows", self.table)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(self.copy_selected_rows)
+        self.table.addAction(copy)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def copy_selected_rows(self) -> None:
+        """Put the selected rows on the clipboard, tab-separated, with full-precision values."""
+        rows = sorted({self.filter.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()})
+        model = self.table_model
+        lines = ["\t".join(model.data(model.index(r, c)) for c in range(model.columnCount())) for r in rows]
+        QApplication.clipboard().setText("\n".join(lines))
 
     def sizeHint(self) -> QSize:
         return QSize(PANEL_WIDTH, 700)

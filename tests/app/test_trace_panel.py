@@ -150,3 +150,16 @@ def test_pixel_off_a_smaller_detector_is_dropped(qtbot, make_window, fast_args):
     wait_idle(qtbot, window.controller)
     assert window.state.shape == (64, 64)
     assert window.state.pixel is None and window.trace_panel._banner.kind == HINT
+
+
+def test_selected_rows_copy_to_the_clipboard(qtbot, make_window, fast_args, example_log):
+    from PyQt6.QtWidgets import QApplication
+
+    window = make_window(fast_args)
+    window.controller.load_c_trace(str(example_log))
+    _trace(qtbot, window, 368, 262)
+    panel = window.trace_panel
+    panel.search.setText("lambda_meters")
+    panel.table.selectRow(0)
+    panel.copy_selected_rows()
+    assert QApplication.clipboard().text().split("\t")[:4] == ["lambda_meters [0]", "m", "1e-10", "1e-10"]
