@@ -1,7 +1,8 @@
 """The built-in example: the triclinic_misset golden case of the C nanoBragg.
 
-``resources/example`` holds its ``case.json`` (the C command line), the C program's trace
-logs for three pixels and its float image (see ``resources/README.md``). The viewer opens
+``resources/example`` holds its ``case.json`` (the C command line) and the C program's
+trace logs for three pixels (see ``resources/README.md``); the C image is read from the
+golden data beside the checkout when it is there (it is not copied into the repository). The viewer opens
 on it with the log of pixel (368, 262) loaded, so a new user sees a full comparison after
 one click.
 """
@@ -9,6 +10,7 @@ one click.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 from pathlib import Path
 from typing import List, Optional
@@ -39,6 +41,7 @@ def example_trace_log(pixel=EXAMPLE_PIXEL) -> Path:
 
 
 def example_c_image() -> Optional[Path]:
-    """The C program's float image of the example, if the resources carry it."""
-    path = EXAMPLE_DIR / "image.f32"
+    """The C program's float image of the example from the golden data, if it is there."""
+    golden = Path(os.environ.get("NANOBRAGG_GOLDEN", EXAMPLE_DIR.parents[2] / "shared" / "golden"))
+    path = golden / "triclinic_misset" / "image.f32"
     return path if path.is_file() else None

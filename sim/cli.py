@@ -154,17 +154,22 @@ def _compare(theirs, ours) -> int:
 
 
 class _ProgressBar:
-    """A progress bar on stderr, shown only once a run has lasted more than a second."""
+    """A progress bar on stderr, shown only once a run has lasted more than a second,
+    redrawn at most ten times a second (and at the end)."""
 
     def __init__(self, enabled: bool = True):
         self.enabled = enabled
         self.start = time.perf_counter()
         self.shown = False
+        self.drawn_at = 0.0
 
     def __call__(self, fraction: float) -> None:
-        if not self.enabled or time.perf_counter() - self.start < 1.0:
+        now = time.perf_counter()
+        if not self.enabled or now - self.start < 1.0:
             return
-        self.shown = True
+        if fraction < 1.0 and now - self.drawn_at < 0.1:
+            return
+        self.shown, self.drawn_at = True, now
         filled = int(40 * fraction)
         sys.stderr.write(f"\r[{'#' * filled}{'.' * (40 - filled)}] {100 * fraction:5.1f}%")
         sys.stderr.flush()

@@ -101,11 +101,20 @@ def iterations_per_pixel(model: SimModel) -> int:
             * model.orientations.shape[0])
 
 
-def pixels_per_chunk(model: SimModel, device: torch.device, budget_elements: Optional[int] = None) -> int:
-    """Pixels per kernel call so that the largest (pixels x iterations) tensor stays bounded."""
+#: Iterations per chunk on the CPU: eager steps stay in cache; a compiled chunk fuses them.
+CPU_EAGER_BUDGET = 1 << 17
+CPU_COMPILED_BUDGET = 1 << 21
+
+
+def pixels_per_chunk(model: SimModel, device: torch.device, budget_elements: Optional[int] = None,
+                     compiled: bool = False) -> int:
+    """Pixels per kernel call so that the largest (pixels x iterations) tensor stays bounded.
+
+    On CUDA the budget follows the free device memory (about 40 live tensors of 8 bytes).
+    """
     per_pixel = iterations_per_pixel(model)
     if budget_elements is None:
-        budget_elements = 1 << 21
+        budget_elements = CPU_COMPILED_BUDGET if compiled else CPU_EAGER_BUDGET
         if device.type == "cuda":
             free, _ = torch.cuda.mem_get_info(device)
             budget_elements = max(budget_elements, free // 8 // 40)
@@ -143,8 +152,8 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     window = (0, model.detector.spixels, 0, model.detector.fpixels) if window is None else window
     k = kernel_inputs(model, device, dtype)
     slow, fast = roi_pixels(model, window)
-    chunk = pixels_per_chunk(model, device)
     padded = not requires_grad(params) and should_compile(compile, len(slow) * iterations_per_pixel(model))
+    chunk = pixels_per_chunk(model, device, compiled=padded)
     if padded:
         k.lattice_fn = compiled_lattice_terms()
     values = _run_chunks(k, slow, fast, chunk, progress, cancel, device, dtype,
