@@ -32,6 +32,12 @@ class _FallbackToEager:
     """Calls the compiled inner stage; on a compile failure warns once and runs eagerly."""
 
     def __init__(self):
+        import torch._inductor.config as inductor_config
+
+        # Skip inductor's per-process probe of the vector ISAs (it builds and loads test
+        # libraries: over a second); a real failure still ends in the eager fallback below.
+        inductor_config.cpp.vec_isa_ok = True
+        inductor_config.compile_threads = 1  # no worker pool to start for one small kernel
         self.compiled = torch.compile(lattice_terms, dynamic=False)
         self.failed = False
 
