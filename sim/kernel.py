@@ -11,7 +11,6 @@ Units: metres, radians, 1/m for scattering vectors; intensities in photons per p
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Callable, Optional, Tuple
 
@@ -19,7 +18,7 @@ import torch
 
 from .geometry import dot, rotate_axis
 from .interpolation import apply_cutoff
-from .lattice import LatticeSpec, lattice_terms
+from .lattice import LatticeSpec, lattice_terms, nearest_cell_factor
 from .physics import polarization_factor
 from .structure_factors import interpolated_F, interpolation_in_range
 
@@ -172,14 +171,12 @@ def sample_stage(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor) -> dic
 def _interpolating_cell_factor(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, per_pixel: int):
     """F_cell(h, h0) with tricubic interpolation and the C's switch-off (see sim.interpolation)."""
     def cell_factor(h, h0):
-        hkl, hkl0 = h.permute(1, 2, 0), h0.permute(1, 2, 0)
+        hkl = h.permute(1, 2, 0)
         inside = interpolation_in_range(hkl, k.hkl_mins, k.hkl_grid.shape)
         smooth = interpolated_F(hkl, k.hkl_grid, k.hkl_mins)
         smooth = torch.where(inside, smooth, torch.full_like(smooth, k.spec.default_F))
         if k.interp_cutoff is None:
             return smooth
-        from .lattice import nearest_cell_factor
-
         nearest = nearest_cell_factor(h0, k.hkl_grid, k.hkl_mins, k.spec.default_F)
         return apply_cutoff(k.interp_cutoff, slow, fast, smooth, nearest, k.spec.default_F, per_pixel)
     return cell_factor

@@ -19,6 +19,12 @@ def golden():
 
 
 @pytest.fixture
+def golden_dir(golden):
+    """The golden folder (fails under CI when missing, skips elsewhere)."""
+    return golden
+
+
+@pytest.fixture
 def in_scratch(tmp_path, monkeypatch):
     """Run in an empty folder, so nothing is read from or written to the checkout."""
     monkeypatch.chdir(tmp_path)

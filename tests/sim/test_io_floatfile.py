@@ -1,22 +1,12 @@
 """Raw float32 images: the C -floatfile layout, size checks and safe writes."""
 
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sim.errors import InputError
 from sim.io.floatfile import read_float32, write_float32
-
-
-@pytest.fixture
-def golden_dir() -> Path:
-    root = Path(os.environ.get("NANOBRAGG_GOLDEN",
-                               Path(__file__).resolve().parents[2].parent / "shared" / "golden"))
-    if not root.is_dir():
-        pytest.skip(f"golden data not found at {root}")
-    return root
 
 
 def test_rewriting_golden_float_image_reproduces_its_bytes(golden_dir, tmp_path):

@@ -1,24 +1,13 @@
 """HKL structure-factor files: grid, counts, duplicates and one-line errors."""
 
-import os
 import re
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sim.errors import InputError
 from sim.io.hkl import read_hkl
-
-
-@pytest.fixture
-def golden_dir() -> Path:
-    root = Path(os.environ.get("NANOBRAGG_GOLDEN",
-                               Path(__file__).resolve().parents[2].parent / "shared" / "golden"))
-    if not root.is_dir():
-        pytest.skip(f"golden data not found at {root}")
-    return root
 
 
 def _write(tmp_path, text, name="test.hkl"):

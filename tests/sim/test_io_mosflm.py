@@ -1,23 +1,12 @@
 """MOSFLM A-matrix files: the columns are a*, b*, c*; only the first nine numbers count."""
 
-import os
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sim.errors import InputError
 from sim.io.mosflm import read_mosflm_matrix
-
-
-@pytest.fixture
-def golden_dir() -> Path:
-    root = Path(os.environ.get("NANOBRAGG_GOLDEN",
-                               Path(__file__).resolve().parents[2].parent / "shared" / "golden"))
-    if not root.is_dir():
-        pytest.skip(f"golden data not found at {root}")
-    return root
 
 
 def _c_raw_vectors(run_log: str) -> np.ndarray:

@@ -1,9 +1,7 @@
 """PGM previews: the C's header, byte scaling, and its automatic scale."""
 
 import json
-import os
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,15 +9,6 @@ import pytest
 from sim.errors import InputError
 from sim.io.pgm import auto_pgm_scale, pgm_bytes, write_pgm
 from sim.io.smv import auto_int_scale
-
-
-@pytest.fixture
-def golden_dir() -> Path:
-    root = Path(os.environ.get("NANOBRAGG_GOLDEN",
-                               Path(__file__).resolve().parents[2].parent / "shared" / "golden"))
-    if not root.is_dir():
-        pytest.skip(f"golden data not found at {root}")
-    return root
 
 
 @pytest.mark.parametrize("case", ["cubic_1024", "noise_seeded", "roi_oversample"])

@@ -1,7 +1,6 @@
 """SMV images: the C header byte for byte, its int-image rounding, and reading them back."""
 
 import math
-import os
 import re
 from pathlib import Path
 
@@ -11,15 +10,6 @@ import pytest
 from sim.errors import InputError
 from sim.io.smv import (SmvGeometry, auto_int_scale, float_to_smv_counts, nanobragg_header,
                         read_smv, write_smv)
-
-
-@pytest.fixture
-def golden_dir() -> Path:
-    root = Path(os.environ.get("NANOBRAGG_GOLDEN",
-                               Path(__file__).resolve().parents[2].parent / "shared" / "golden"))
-    if not root.is_dir():
-        pytest.skip(f"golden data not found at {root}")
-    return root
 
 
 def _numbers(pattern: str, text: str) -> list:

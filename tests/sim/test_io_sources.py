@@ -1,23 +1,12 @@
 """Source list files: up to five numbers a line, C delimiters, NaN for missing columns."""
 
-import os
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sim.errors import InputError
 from sim.io.sources import read_source_file
-
-
-@pytest.fixture
-def golden_dir() -> Path:
-    root = Path(os.environ.get("NANOBRAGG_GOLDEN",
-                               Path(__file__).resolve().parents[2].parent / "shared" / "golden"))
-    if not root.is_dir():
-        pytest.skip(f"golden data not found at {root}")
-    return root
 
 
 def _c_source_table(run_log: str) -> np.ndarray:

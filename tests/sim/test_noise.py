@@ -1,24 +1,13 @@
 """Poisson noise image: the golden C noisefile pixel for pixel, ROI, overloads, statistics."""
 
-import os
 import re
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sim.io.smv import read_smv
 from sim.noise import poisson_noise_image
-
-
-@pytest.fixture
-def golden_dir() -> Path:
-    root = Path(os.environ.get("NANOBRAGG_GOLDEN",
-                               Path(__file__).resolve().parents[2].parent / "shared" / "golden"))
-    if not root.is_dir():
-        pytest.skip(f"golden data not found at {root}")
-    return root
 
 
 def _noise_case(golden_dir):
