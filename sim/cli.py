@@ -12,6 +12,7 @@ import time
 from typing import List, Optional, Sequence
 
 from .errors import InputError, SimulationCancelled
+from .validation import check_cell
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -39,7 +40,7 @@ def _run(argv: List[str]) -> int:
     parsed = parse_args(argv)
     for warning in parsed.warnings:
         print(f"WARNING: {warning}", file=sys.stderr)
-    _check_cell(parsed.config.crystal.cell_A_deg)
+    check_cell(parsed.config.crystal.cell_A_deg)
     c_trace = _load_c_trace(parsed)
     out = parsed.config.output
     explicit = any((out.floatfile, out.intfile, out.pgmfile, out.noisefile))
@@ -82,23 +83,6 @@ def _check_device(device: Optional[str]) -> None:
     count = torch.cuda.device_count() if torch.cuda.is_available() else 0
     if index is None or index >= count:
         raise InputError(f"--device {device}: no such CUDA device (torch sees {count})")
-
-
-def _check_cell(cell) -> None:
-    """InputError for -cell values that describe no cell (the C would run on regardless)."""
-    if cell is None:
-        return
-    lengths, angles = cell[:3], cell[3:]
-    text = " ".join(f"{v:g}" for v in cell)
-    if not all(v > 0.0 for v in lengths):
-        raise InputError(f"-cell {text}: cell lengths must be positive")
-    if not all(0.0 < v < 180.0 for v in angles):
-        raise InputError(f"-cell {text}: cell angles must lie between 0 and 180 degrees")
-    alpha, beta, gamma = angles
-    if (alpha + beta + gamma >= 360.0 or alpha >= beta + gamma or beta >= gamma + alpha
-            or gamma >= alpha + beta):
-        raise InputError(f"-cell {text}: impossible unit cell (each angle must be less than "
-                         "the sum of the other two, and all three less than 360 degrees)")
 
 
 def _load_c_trace(parsed):

@@ -24,6 +24,7 @@ from .conventions import lab_axes
 from .crystal import Cell, build_cell, cells_per_axis
 from .detector import DetectorGeometry, resolve_detector
 from .errors import InputError
+from .validation import check_cell
 from .orientation import orientations_m
 from .params import Params, check_params, with_tensors, with_values
 from .sampling import (MosaicSampling, PhiSampling, SensorSampling, mosaic_sampling, phi_sampling,
@@ -123,8 +124,7 @@ def _validate(config: SimConfig) -> None:
         raise InputError(f"wavelength must be positive, got {config.beam.wavelength_A} A")
     if det.pixel_mm <= 0.0:
         raise InputError(f"pixel size must be positive, got {det.pixel_mm} mm")
-    if crystal.cell_A_deg is not None and crystal.cell_A_deg[0] <= 0.0:
-        raise InputError(f"cell length a must be positive, got {crystal.cell_A_deg[0]} A")
+    check_cell(crystal.cell_A_deg)
 
 
 def _cell(config: SimConfig) -> Cell:
