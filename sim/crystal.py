@@ -125,6 +125,17 @@ def _safe_norm(v: torch.Tensor) -> torch.Tensor:
     return torch.where(length <= 0, torch.ones_like(length), length)
 
 
+def beam_clipped_size(xtal_size_mm, beamsize_mm: float):
+    """The crystal size (mm, None = not given) after the C's clip to the beam: a y or z size
+    larger than ``-beamsize`` (mm; a negative size turns the clip off) becomes the beam size.
+    """
+    x, y, z = xtal_size_mm
+    if beamsize_mm < 0:
+        return x, y, z
+    clip = lambda size: beamsize_mm if size is not None and beamsize_mm < size else size  # noqa: E731
+    return x, clip(y), clip(z)
+
+
 def cells_per_axis(cell: Cell, N_cells, xtal_size_mm) -> Tuple[float, float, float]:
     """(Na, Nb, Nc): from -N, or from the crystal size (ceil(size/axis)); at least 1 each."""
     counts = []

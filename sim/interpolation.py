@@ -1,9 +1,11 @@
 """The C program's switch-off of structure-factor interpolation.
 
 With ``-interpolate``, the first time an evaluation's 4x4x4 neighbourhood falls outside
-the HKL table, nanoBragg prints a warning, uses ``default_F`` for that evaluation and turns
-interpolation off for every later evaluation of that OpenMP thread (nearest-neighbour
-values from then on). We reproduce it for the pixel order of one thread: the first
+the HKL table, nanoBragg prints a warning and turns interpolation off (the flag is shared
+by its OpenMP threads): that evaluation and every later one take the nearest-neighbour
+value (``default_F`` where the nearest whole index is outside the table). The C sets
+F_cell to ``default_F`` at the switch-off, but its nearest-neighbour branch runs right
+after and overwrites it. We reproduce it for the pixel order of one thread: the first
 out-of-range evaluation in raster order (pixel, then layer, sub-pixel, source, phi,
 domain) is the cut-off. When the table does not cover the detector's first pixel (the
 usual case) every thread switches off at its first pixel, so the result is the same.
@@ -54,7 +56,10 @@ def _growing_ranges(total: int, chunk: int):
 
 def apply_cutoff(cutoff: Cutoff, slow: torch.Tensor, fast: torch.Tensor, smooth: torch.Tensor,
                  nearest: torch.Tensor, default_F: float, per_pixel: int) -> torch.Tensor:
-    """Interpolated values before the cut-off, default_F at it, nearest-neighbour after it.
+    """Interpolated values before the cut-off, nearest-neighbour from it on.
+
+    ``default_F`` is unused (nearest already holds it outside the table); it stays in the
+    signature for the kernel's call.
 
     ``smooth``/``nearest``: (Q, M) with Q = pixels x ``per_pixel`` samples, in loop order.
     """
@@ -66,5 +71,4 @@ def apply_cutoff(cutoff: Cutoff, slow: torch.Tensor, fast: torch.Tensor, smooth:
     iteration = sample[:, None] * m + torch.arange(m, device=smooth.device)[None, :]
     before = (pixel_slow < cs) | ((pixel_slow == cs) & (pixel_fast < cf))
     at = (pixel_slow == cs) & (pixel_fast == cf)
-    result = torch.where(before | (at & (iteration < ci)), smooth, nearest)
-    return torch.where(at & (iteration == ci), torch.full_like(result, default_F), result)
+    return torch.where(before | (at & (iteration < ci)), smooth, nearest)

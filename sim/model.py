@@ -21,7 +21,7 @@ from . import units
 from .beam import Sources, file_sources, fluence_per_m2, grid_sources
 from .config import SimConfig
 from .conventions import lab_axes
-from .crystal import Cell, build_cell, cells_per_axis
+from .crystal import Cell, beam_clipped_size, build_cell, cells_per_axis
 from .detector import DetectorGeometry, resolve_detector
 from .errors import InputError
 from .validation import check_cell
@@ -88,7 +88,7 @@ def build_model(config: SimConfig, params: Optional[Params] = None) -> SimModel:
                   twotheta_axis=det.twotheta_axis)
     detector = resolve_detector(det, lab_axes(det.convention, custom))
     cell = _cell(live)
-    N = cells_per_axis(cell, crystal.N_cells, crystal.xtal_size_mm)
+    N = cells_per_axis(cell, crystal.N_cells, beam_clipped_size(crystal.xtal_size_mm, beam.beamsize_mm))
     sources = _sources(live, detector)
     phi = phi_sampling(units.deg_to_rad(crystal.phi_start_deg), _rad(crystal.osc_deg),
                        _rad(crystal.phi_step_deg), crystal.phi_steps)
@@ -193,4 +193,8 @@ def _model_warnings(config: SimConfig) -> List[str]:
     warnings = []
     if config.detector.pix0_vector_m is not None:
         warnings.append("-pix0_vector has no effect: nanoBragg recomputes pix0 from the pivot")
+    size = config.crystal.xtal_size_mm
+    if beam_clipped_size(size, config.beam.beamsize_mm) != tuple(size):
+        warnings.append(f"the crystal is clipped to the beam size ({config.beam.beamsize_mm:g} mm) "
+                        "in height and width, as in the C program")
     return warnings
