@@ -55,11 +55,9 @@ def _growing_ranges(total: int, chunk: int):
 
 
 def apply_cutoff(cutoff: Cutoff, slow: torch.Tensor, fast: torch.Tensor, smooth: torch.Tensor,
-                 nearest: torch.Tensor, default_F: float, per_pixel: int) -> torch.Tensor:
-    """Interpolated values before the cut-off, nearest-neighbour from it on.
-
-    ``default_F`` is unused (nearest already holds it outside the table); it stays in the
-    signature for the kernel's call.
+                 nearest: torch.Tensor, per_pixel: int) -> torch.Tensor:
+    """Interpolated values before the cut-off, nearest-neighbour from it on (at the cut-off
+    the C sets default_F, then its nearest-neighbour branch overwrites it).
 
     ``smooth``/``nearest``: (Q, M) with Q = pixels x ``per_pixel`` samples, in loop order.
     """

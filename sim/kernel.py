@@ -178,7 +178,7 @@ def _interpolating_cell_factor(k: KernelInputs, slow: torch.Tensor, fast: torch.
         if k.interp_cutoff is None:
             return smooth
         nearest = nearest_cell_factor(h0, k.hkl_grid, k.hkl_mins, k.spec.default_F)
-        return apply_cutoff(k.interp_cutoff, slow, fast, smooth, nearest, k.spec.default_F, per_pixel)
+        return apply_cutoff(k.interp_cutoff, slow, fast, smooth, nearest, per_pixel)
     return cell_factor
 
 
