@@ -229,7 +229,7 @@ def _tap_parts(tap, st, parts, source_ok, omega_sub, capture, polar) -> None:
     tap("source_ok", source_ok)
     tap("hkl_frac", parts["h"].permute(1, 2, 0).reshape(shape + (3,)))
     tap("hkl_rounded", parts["h0"].permute(1, 2, 0).reshape(shape + (3,)))
-    for name in ("F_latt", "F_cell", "active"):
+    for name in ("F_latt", "F_cell", "active", "contrib"):
         tap(name, parts[name].reshape(shape))
     if "F_latt_axes" in parts:
         tap("F_latt_abc", parts["F_latt_axes"].permute(1, 2, 0).reshape(shape + (3,)))

@@ -112,6 +112,9 @@ QUANTITIES: Tuple[Quantity, ...] = (
     _q("F_latt_c", "", SCALAR, PIXEL, "Lattice factor along c (parallelepiped only)"),
     _q("F_latt", "", SCALAR, PIXEL, "Lattice (shape) factor"),
     _q("F_cell", "electrons", SCALAR, PIXEL, "Structure factor of the unit cell"),
+    _q("subpixel_I", "electrons^2", SCALAR, PIXEL,
+       "This sub-pixel and layer's share of I: F_cell^2 F_latt^2 summed over sources, phi steps "
+       "and mosaic domains", ours_only=True),
     # Final block.
     _q("I_before_scaling", "electrons^2", SCALAR, FINAL, "Sum of F_cell^2 F_latt^2 (plus background term)"),
     _q("r_e_meters", "m", SCALAR, FINAL, "Classical electron radius"),
@@ -128,7 +131,7 @@ QUANTITIES: Tuple[Quantity, ...] = (
     _q("I_pixel_final", "photons", SCALAR, FINAL, "Pixel value added to the image"),
     _q("floatimage_accumulated", "photons", SCALAR, FINAL, "Image value after accumulation (float32)"),
     _q("background_I", "electrons^2", SCALAR, FINAL, "Water background term included in I", ours_only=True),
-    _q("subpixel_sum_I", "electrons^2", SCALAR, FINAL, "Bragg part of I (I minus background)", ours_only=True),
+    _q("subpixel_sum_I", "electrons^2", SCALAR, FINAL, "Bragg part of I: F_cell^2 F_latt^2 summed over every iteration", ours_only=True),
 )
 
 BY_NAME: Dict[str, Quantity] = {q.name: q for q in QUANTITIES}

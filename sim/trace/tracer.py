@@ -82,6 +82,7 @@ def _pixel_block(record, model, k, taps, idx) -> None:
         record.add(name, _values(v))
     if bool(taps["source_ok"][idx + (0,)]):  # -dmin may skip source 0: then no hkl lines
         _hkl_rows(record, model, k, taps, idx + (0, 0))
+    record.add("subpixel_I", _values(taps["contrib"][idx].sum()))
 
 
 def _hkl_rows(record, model, k, taps, idx) -> None:
@@ -115,6 +116,7 @@ def _final_block(record, model, k, taps, value) -> None:
             ("capture_fraction", float(taps["capture_fraction"][0])), ("polar", float(taps["polar"][0])),
             ("omega_pixel", float(taps["omega_pixel"][0])), ("cos_2theta", cos_2theta),
             ("I_pixel_final", final), ("floatimage_accumulated", float(np.float32(final))),
-            ("background_I", model.background_I), ("subpixel_sum_I", I - model.background_I)]
+            ("background_I", model.background_I),
+            ("subpixel_sum_I", float(taps["contrib"][0].sum()))]
     for name, v in rows:
         record.add(name, (float(v),))

@@ -7,6 +7,7 @@ import pytest
 from sim.errors import InputError
 from sim.trace.c_log import load_trace_log, parse_trace_text
 from sim.trace.format import format_trace
+from sim.trace.schema import ORDER
 
 
 def test_small_log_loads_values_of_every_kind(small_log):
@@ -44,8 +45,8 @@ def test_prose_that_mentions_a_prefix_is_ignored(small_text):
 
 
 def test_nan_and_infinities_parse(small_text):
-    text = (small_text.replace("polar 61.5", "polar -nan")
-            .replace("omega_pixel 62.5", "omega_pixel inf"))
+    text = (small_text.replace(f"polar {0.5 + ORDER['polar']}", "polar -nan")
+            .replace(f"omega_pixel {0.5 + ORDER['omega_pixel']}", "omega_pixel inf"))
     record = parse_trace_text(text)
     assert math.isnan(record.first("polar")[0])
     assert record.first("omega_pixel") == (math.inf,)
