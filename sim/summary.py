@@ -36,6 +36,9 @@ def model_summary(model: SimModel) -> List[str]:
         f"  wave={model.wavelength_m:g} meters, incident fluence: {model.fluence_per_m2:g} photons/m^2",
         _structure_factor_line(model),
     ]
+    if cfg.crystal.misset_random and model.cell.misset_rad is not None:
+        angles = " ".join(f"{float(a) * units.RTD:f}" for a in model.cell.misset_rad)
+        lines.append(f"  random orientation misset angles: {angles} deg")
     return lines + [f"WARNING: {w}" for w in model.warnings]
 
 
