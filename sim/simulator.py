@@ -152,12 +152,12 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     window = (0, model.detector.spixels, 0, model.detector.fpixels) if window is None else window
     k = kernel_inputs(model, device, dtype)
     slow, fast = roi_pixels(model, window)
-    padded = not requires_grad(params) and should_compile(compile, len(slow) * iterations_per_pixel(model))
-    chunk = pixels_per_chunk(model, device, compiled=padded)
-    if padded:
+    compiled = not requires_grad(params) and should_compile(compile, len(slow) * iterations_per_pixel(model))
+    chunk = pixels_per_chunk(model, device, compiled=compiled)
+    if compiled:
         k.lattice_fn = compiled_lattice_terms()
     values = _run_chunks(k, slow, fast, chunk, progress, cancel, device, dtype,
-                         requires_grad(params), padded)
+                         requires_grad(params), padded=compiled)
     s0, s1, f0, f1 = window
     at = (torch.as_tensor(slow - s0, device=device), torch.as_tensor(fast - f0, device=device))
     image = torch.zeros((s1 - s0, f1 - f0), dtype=dtype, device=device).index_put(at, values)
