@@ -203,10 +203,7 @@ def bragg_stage(k: KernelInputs, samples: dict, slow: torch.Tensor, fast: torch.
 def pixel_values(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: Tap = None) -> torch.Tensor:
     """Photons in each pixel (P,) for pixel indices ``slow``, ``fast`` (P,) (nanoBragg's inner loops)."""
     st = sample_stage(k, slow, fast)
-    diffracted = st["diffracted_vec"]
-    omega_sub = solid_angle(k, st["R_distance_meters"])
-    capture = capture_fractions(k, diffracted)
-    polar = _polarization(k, diffracted)
+    omega_sub, capture, polar, polar_ok = _factors(k, st)
     sums, parts = bragg_stage(k, st, slow, fast, keep=tap is not None or k.chained)
     source_ok = st["source_ok"]
     if source_ok is None:
@@ -215,9 +212,31 @@ def pixel_values(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: T
         _tap_parts(tap, st, parts, source_ok, omega_sub, capture, polar)
     if k.chained:
         shape = st["scattering_vec_A_inv"].shape[:-1] + (-1,)
-        return _scale(k, parts["contrib"].reshape(shape), parts["active"].reshape(shape), source_ok,
+        return _scale(k, parts["contrib"].reshape(shape), parts["active"].reshape(shape), polar_ok,
                       omega_sub, capture, polar, tap)
-    return _scale(k, sums, None, source_ok, omega_sub, capture, polar, tap)
+    return _scale(k, sums, None, polar_ok, omega_sub, capture, polar, tap)
+
+
+def _factors(k: KernelInputs, st: dict):
+    """Solid angle, capture fractions and polarization, only where the C evaluates them.
+
+    Without -oversample_omega/thick/polar the C uses a single sample's value (the first
+    sub-pixel; the last layer's first sub-pixel; the first source -dmin does not skip), so
+    only those are computed; dimensions keep size 1 where a value is not needed. Returns
+    (omega, capture, polar, polar_ok) with ``polar_ok`` the samples eligible for polarization.
+    """
+    diffracted, airpath = st["diffracted_vec"], st["R_distance_meters"]
+    first = (slice(None), slice(0, 1), slice(0, 1), slice(0, 1))
+    omega = solid_angle(k, airpath if k.oversample_omega else airpath[first])
+    capture = capture_fractions(k, diffracted if k.oversample_thick else diffracted[:, :, :1, :1])
+    if k.oversample_polar or st["source_ok"] is not None:
+        polar = _polarization(k, diffracted)
+        ok = st["source_ok"]
+    else:
+        polar, ok = _polarization(k, diffracted[first]), None
+    if ok is None:
+        ok = torch.ones(polar.shape, dtype=torch.bool, device=polar.device)
+    return omega, capture, polar, ok
 
 
 def _tap_parts(tap, st, parts, source_ok, omega_sub, capture, polar) -> None:
