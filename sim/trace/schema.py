@@ -132,6 +132,12 @@ QUANTITIES: Tuple[Quantity, ...] = (
     _q("floatimage_accumulated", "photons", SCALAR, FINAL, "Image value after accumulation (float32)"),
     _q("background_I", "electrons^2", SCALAR, FINAL, "Water background term included in I", ours_only=True),
     _q("subpixel_sum_I", "electrons^2", SCALAR, FINAL, "Bragg part of I: F_cell^2 F_latt^2 summed over every iteration", ours_only=True),
+    _q("source_I", "electrons^2", SCALAR, FINAL,
+       "Bragg part of I from one source (one occurrence per source, in order)", ours_only=True),
+    _q("phi_step_I", "electrons^2", SCALAR, FINAL,
+       "Bragg part of I from one phi step (one occurrence per step, in order)", ours_only=True),
+    _q("mosaic_domain_I", "electrons^2", SCALAR, FINAL,
+       "Bragg part of I from one mosaic domain (one occurrence per domain, in order)", ours_only=True),
 )
 
 BY_NAME: Dict[str, Quantity] = {q.name: q for q in QUANTITIES}

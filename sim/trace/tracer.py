@@ -120,3 +120,17 @@ def _final_block(record, model, k, taps, value) -> None:
             ("subpixel_sum_I", float(taps["contrib"][0].sum()))]
     for name, v in rows:
         record.add(name, (float(v),))
+    _breakdown_rows(record, model, taps["contrib"][0])
+
+
+def _breakdown_rows(record, model, contrib) -> None:
+    """The Bragg sum split by source, phi step and mosaic domain (ours only).
+
+    ``contrib``: (T, O, O, S, M) terms of this pixel, M = phi steps x domains.
+    """
+    per_source = contrib.sum(dim=(0, 1, 2, 4))
+    per_orientation = contrib.sum(dim=(0, 1, 2, 3)).reshape(model.phi.steps, model.mosaic.domains)
+    for name, values in (("source_I", per_source), ("phi_step_I", per_orientation.sum(1)),
+                         ("mosaic_domain_I", per_orientation.sum(0))):
+        for v in values.tolist():
+            record.add(name, (float(v),))

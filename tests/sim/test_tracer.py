@@ -18,3 +18,13 @@ def test_subpixel_intensities_sum_to_the_pixels_bragg_part():
     assert sum(shares) == pytest.approx(record.last("subpixel_sum_I")[0], rel=1e-12)
     total = record.last("background_I")[0] + record.last("subpixel_sum_I")[0]
     assert total == pytest.approx(record.last("I_before_scaling")[0], rel=1e-12)
+
+
+def test_bragg_sum_splits_by_source_phi_step_and_domain():
+    args = ARGS + "-mosaic 0.3 -mosaic_dom 3 -phi 0 -osc 0.2 -phisteps 2".split()
+    record = trace_pixel(parse_args(args).config, 30, 40, device="cpu")
+    total = record.last("subpixel_sum_I")[0]
+    for name, count in (("source_I", 2), ("phi_step_I", 2), ("mosaic_domain_I", 3)):
+        parts = [v[0] for v in record.values(name)]
+        assert len(parts) == count, name
+        assert sum(parts) == pytest.approx(total, rel=1e-12), name
