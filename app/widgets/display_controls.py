@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPushButton,
-                             QToolBar)
+                             QToolBar, QVBoxLayout, QWidget)
 
 from ..display import SCALES, VIEWS, DisplaySettings, OURS
 from .colormaps import IMAGE_MAPS, SIGNED_MAPS
@@ -13,10 +13,11 @@ from .colormaps import IMAGE_MAPS, SIGNED_MAPS
 SPIN_WIDTH = 66
 
 
-class DisplayControls(QToolBar):
+class DisplayControls(QWidget):
     """Edits a ``DisplaySettings``; ``auto_contrast_requested`` asks the panel for new levels.
 
-    A tool bar, so that controls that do not fit go into its overflow menu.
+    Two tool bars (view and scaling; contrast, overlays and zoom), so that everything shows
+    at the default window size; what still does not fit goes into a bar's overflow menu.
 
     The C views are enabled only while a C image is compared (``state.image_comparison``).
     """
@@ -48,15 +49,22 @@ class DisplayControls(QToolBar):
         self._connect()
 
     def _lay_out(self) -> None:
+        top, bottom = QToolBar(), QToolBar()
         for label, widget in (("", self.view), ("", self.colormap), ("", self.scale),
-                              (" \u03b3 ", self.gamma), (" % ", self.percentile)):
+                              (" \u03b3 ", self.gamma)):
             if label:
-                self.addWidget(QLabel(label))
-            self.addWidget(widget)
-        for group in ((self.auto, self.auto_button), (self.beam, self.rings), (self.reset,)):
-            self.addSeparator()
+                top.addWidget(QLabel(label))
+            top.addWidget(widget)
+        for group in ((QLabel(" % "), self.percentile, self.auto, self.auto_button),
+                      (self.beam, self.rings), (self.reset,)):
             for widget in group:
-                self.addWidget(widget)
+                bottom.addWidget(widget)
+            bottom.addSeparator()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(top)
+        layout.addWidget(bottom)
 
     def _connect(self) -> None:
         d = self.display
