@@ -9,6 +9,7 @@ from __future__ import annotations
 import shlex
 import sys
 import time
+from pathlib import Path
 from typing import List, Optional, Sequence
 
 from .errors import InputError, SimulationCancelled
@@ -38,7 +39,7 @@ def _run(argv: List[str]) -> int:
         raise InputError("usage: python -m sim -cell a b c alpha beta gamma -default_F F "
                          "-N 5 -lambda 1 -distance 100 [nanoBragg options] (no arguments given)")
     parsed = parse_args(argv)
-    for warning in parsed.warnings:
+    for warning in parsed.warnings + _fdump_warning(parsed.config):
         print(f"WARNING: {warning}", file=sys.stderr)
     check_cell(parsed.config.crystal.cell_A_deg)
     c_trace = _load_c_trace(parsed)
@@ -83,6 +84,15 @@ def _check_device(device: Optional[str]) -> None:
     count = torch.cuda.device_count() if torch.cuda.is_available() else 0
     if index is None or index >= count:
         raise InputError(f"--device {device}: no such CUDA device (torch sees {count})")
+
+
+def _fdump_warning(config) -> tuple:
+    """The C program silently reads structure factors from ./Fdump.bin (left by an earlier run
+    with -hkl) when no -hkl is given; we never do, and say so when such a file is there."""
+    if config.crystal.hkl_file is None and Path("Fdump.bin").exists():
+        return ("ignoring ./Fdump.bin: the C program would take its structure factors from it "
+                "(left by an earlier -hkl run); give -hkl to use a table",)
+    return ()
 
 
 def _load_c_trace(parsed):

@@ -104,6 +104,16 @@ def test_unknown_option_is_a_warning_and_the_run_goes_on(in_scratch):
     assert folder_names(in_scratch) == {"floatimage.bin", "intimage.img"}
 
 
+def test_a_leftover_fdump_file_is_ignored_with_a_warning(in_scratch):
+    """The C reads ./Fdump.bin silently when no -hkl is given; we ignore it and say so."""
+    (in_scratch / "Fdump.bin").write_bytes(b"0 0 0 0 0 0\n\f")
+    run = run_sim(*SMALL, "-nonoise", "-nopgm")
+    assert run.rc == 0, run.err
+    assert "ignoring ./Fdump.bin" in run.err
+    with_hkl = run_sim(*SMALL, "-nonoise", "-nopgm", "-hkl", "missing.hkl")
+    assert "Fdump.bin" not in with_hkl.err
+
+
 def test_a_failed_write_removes_the_files_written_before_it(in_scratch, monkeypatch):
     """A write that fails after the checks (disk full, a folder removed meanwhile)."""
     import sim.outputs
