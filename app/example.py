@@ -12,10 +12,18 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import sys
 from pathlib import Path
 from typing import List, Optional
 
-EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "resources" / "example"
+def _example_dir() -> Path:
+    """resources/example of the checkout, or its installed copy under <prefix>/share."""
+    checkout = Path(__file__).resolve().parents[1] / "resources" / "example"
+    installed = Path(sys.prefix) / "share" / "nanobragg-studio" / "example"
+    return checkout if checkout.is_dir() or not installed.is_dir() else installed
+
+
+EXAMPLE_DIR = _example_dir()
 EXAMPLE_PIXEL = (368, 262)
 
 
@@ -42,6 +50,7 @@ def example_trace_log(pixel=EXAMPLE_PIXEL) -> Path:
 
 def example_c_image() -> Optional[Path]:
     """The C program's float image of the example from the golden data, if it is there."""
-    golden = Path(os.environ.get("NANOBRAGG_GOLDEN", EXAMPLE_DIR.parents[2] / "shared" / "golden"))
+    checkout = Path(__file__).resolve().parents[1]
+    golden = Path(os.environ.get("NANOBRAGG_GOLDEN", checkout.parent / "shared" / "golden"))
     path = golden / "triclinic_misset" / "image.f32"
     return path if path.is_file() else None
