@@ -20,7 +20,7 @@ import numpy as np
 
 from sim.errors import InputError
 from sim.io.floatfile import write_float32
-from sim.io.smv import auto_int_scale, float_to_smv_counts, nanobragg_header, parse_header, write_smv
+from sim.io.smv import float_to_smv_counts, nanobragg_header, parse_header, write_smv
 
 #: Format name -> the file suffix it is written with by default.
 FORMATS: Dict[str, str] = {"smv": ".img", "cbf": ".cbf", "edf": ".edf", "tiff": ".tif", "raw": ".bin"}
@@ -41,13 +41,10 @@ def format_for_path(path) -> str:
 
 def int_scale(image: np.ndarray, model) -> float:
     """Photons -> counts factor the C uses for ``-intfile``: ``-scale``, else 55000 / max."""
-    from sim.outputs import image_stats, roi_mask
+    from sim.outputs import image_stats, roi_mask, smv_scale
 
-    scale = model.config.output.intfile_scale
-    if scale > 0.0:
-        return scale
     image32 = np.asarray(image, dtype=np.float32)
-    return auto_int_scale(image_stats(image32, roi_mask(model)).max_I)
+    return smv_scale(model.config.output, image_stats(image32, roi_mask(model)).max_I)
 
 
 def smv_counts(image: np.ndarray, model) -> np.ndarray:

@@ -49,6 +49,11 @@ def roi_mask(model: SimModel) -> np.ndarray:
     return (f >= fmin) & (f <= fmax) & (s >= smin) & (s <= smax)
 
 
+def smv_scale(output, max_I: float) -> float:
+    """Photons -> SMV counts: ``-scale``, else the C's auto scale (brightest pixel to 55000)."""
+    return output.intfile_scale if output.intfile_scale > 0.0 else auto_int_scale(max_I)
+
+
 def image_stats(image32: np.ndarray, mask: np.ndarray) -> ImageStats:
     values = image32[mask].astype(np.float64)
     n = max(values.size, 1)
@@ -134,7 +139,7 @@ def _write_all(model: SimModel, image: np.ndarray, explicit_only: bool,
         write_float32(floatfile, image32)
         written.append(floatfile)
         lines.append(f"wrote {floatfile} ({image32.shape[1]}x{image32.shape[0]} float32)")
-    int_scale = out.intfile_scale if out.intfile_scale > 0.0 else auto_int_scale(stats.max_I)
+    int_scale = smv_scale(out, stats.max_I)
     geometry = smv_geometry(model)
     if intfile:
         counts = float_to_smv_counts(image32, int_scale, out.adc_offset, mask)
