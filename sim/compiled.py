@@ -2,7 +2,9 @@
 
 Compiling fuses the inner stage into one vectorized loop; it pays on long runs (tens of
 millions of pixel x orientation iterations and more) and costs seconds of start-up, so
-``compile="auto"`` uses it only above ``AUTO_MIN_ITERATIONS``. Compiled code is cached on
+``compile="auto"`` uses it only on the CPU above ``AUTO_MIN_ITERATIONS``: on CUDA the eager
+kernels already run at memory speed and compiling would cost more than it saves
+(benchmarks/bench_gpu.py measures both). Compiled code is cached on
 disk by torch between processes. Where compiling is impossible (no C++ compiler for the
 CPU backend, say) the run falls back to eager execution with a warning.
 """
@@ -22,9 +24,9 @@ AUTO_MIN_ITERATIONS = 150_000_000
 CompileMode = Union[bool, str]
 
 
-def should_compile(mode: CompileMode, iterations: int) -> bool:
+def should_compile(mode: CompileMode, iterations: int, device: torch.device) -> bool:
     if mode == "auto":
-        return iterations >= AUTO_MIN_ITERATIONS
+        return device.type == "cpu" and iterations >= AUTO_MIN_ITERATIONS
     return bool(mode)
 
 

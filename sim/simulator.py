@@ -104,20 +104,23 @@ def iterations_per_pixel(model: SimModel) -> int:
 #: Iterations per chunk on the CPU: eager steps stay in cache; a compiled chunk fuses them.
 CPU_EAGER_BUDGET = 1 << 17
 CPU_COMPILED_BUDGET = 1 << 21
+#: Iterations per chunk at most on CUDA (about 9 GB at float64 for the eager kernel).
+CUDA_MAX_BUDGET = 1 << 26
 
 
 def pixels_per_chunk(model: SimModel, device: torch.device, budget_elements: Optional[int] = None,
                      compiled: bool = False) -> int:
     """Pixels per kernel call so that the largest (pixels x iterations) tensor stays bounded.
 
-    On CUDA the budget follows the free device memory (about 40 live tensors of 8 bytes).
+    On CUDA the budget follows the free device memory (about 40 live tensors of 8 bytes),
+    up to ``CUDA_MAX_BUDGET``: larger chunks no longer run faster, only take more memory.
     """
     per_pixel = iterations_per_pixel(model)
     if budget_elements is None:
         budget_elements = CPU_COMPILED_BUDGET if compiled else CPU_EAGER_BUDGET
         if device.type == "cuda":
             free, _ = torch.cuda.mem_get_info(device)
-            budget_elements = max(budget_elements, free // 8 // 40)
+            budget_elements = max(budget_elements, min(free // 8 // 40, CUDA_MAX_BUDGET))
     return max(1, budget_elements // per_pixel)
 
 
@@ -152,26 +155,29 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     window = (0, model.detector.spixels, 0, model.detector.fpixels) if window is None else window
     k = kernel_inputs(model, device, dtype)
     slow, fast = roi_pixels(model, window)
-    compiled = not requires_grad(params) and should_compile(compile, len(slow) * iterations_per_pixel(model))
+    compiled = not requires_grad(params) and should_compile(compile, len(slow) * iterations_per_pixel(model),
+                                                              device)
     chunk = pixels_per_chunk(model, device, compiled=compiled)
     if compiled:
         k.lattice_fn = compiled_lattice_terms()
-    values = _run_chunks(k, slow, fast, chunk, progress, cancel, device, dtype,
-                         requires_grad(params), padded=compiled)
+    slow_t, fast_t = torch.as_tensor(slow, device=device), torch.as_tensor(fast, device=device)
+    values = _run_chunks(k, slow_t, fast_t, chunk, progress, cancel, dtype, requires_grad(params),
+                         padded=compiled)
     s0, s1, f0, f1 = window
-    at = (torch.as_tensor(slow - s0, device=device), torch.as_tensor(fast - f0, device=device))
-    image = torch.zeros((s1 - s0, f1 - f0), dtype=dtype, device=device).index_put(at, values)
+    image = torch.zeros((s1 - s0, f1 - f0), dtype=dtype, device=device).index_put(
+        (slow_t - s0, fast_t - f0), values)
     return SimResult(image.detach().cpu().numpy(), window, model, str(device),
                      str(dtype).replace("torch.", ""), time.perf_counter() - start, image)
 
 
-def _run_chunks(k, slow, fast, chunk, progress, cancel, device, dtype, grad=False,
+def _run_chunks(k, slow_t, fast_t, chunk, progress, cancel, dtype, grad=False,
                 padded=False) -> torch.Tensor:
-    """Pixel values in chunks; ``padded`` keeps every chunk the same size (no recompiles)."""
-    total = len(slow)
+    """Pixel values in chunks; ``padded`` keeps every chunk the same size (no recompiles).
+
+    Nothing here waits for the device, so CUDA queues every chunk's kernels back to back.
+    """
+    total, device = len(slow_t), slow_t.device
     out = torch.empty(total, dtype=dtype, device=device)
-    slow_t = torch.as_tensor(slow, device=device)
-    fast_t = torch.as_tensor(fast, device=device)
     with torch.set_grad_enabled(grad):
         for begin in range(0, total, chunk):
             if cancel is not None and cancel():

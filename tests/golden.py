@@ -2,6 +2,7 @@
 
 The folder is found through NANOBRAGG_GOLDEN or beside the checkout. When it is missing,
 tests fail under CI (CI=true) and are skipped elsewhere, saying what is missing.
+NANOBRAGG_TEST_DEVICE (cuda, say) runs the parity tests on another device than the CPU.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 def golden_root() -> Path:
     return Path(os.environ.get("NANOBRAGG_GOLDEN", REPO.parent / "shared" / "golden"))
+
+
+def parity_device() -> str:
+    """Where parity tests run: NANOBRAGG_TEST_DEVICE (e.g. cuda), else the CPU."""
+    return os.environ.get("NANOBRAGG_TEST_DEVICE", "cpu")
 
 
 def require_golden() -> Path:

@@ -15,7 +15,7 @@ import torch
 from sim.cli_args import parse_args
 from sim.simulator import simulate
 from tests.conftest import PARITY_ROWS
-from tests.golden import case_names, load_case
+from tests.golden import case_names, load_case, parity_device
 
 # Cases that cannot meet the tolerances yet, with the reason and the numbers measured.
 EXPECTED_FAILURES = {}
@@ -35,7 +35,7 @@ def replay(case, monkeypatch):
     if case.crop is not None:
         s0, s1, f0, f1 = case.crop
         window = (s0, s1, f0, f1)
-    return simulate(config, device="cpu", dtype=torch.float64, window=window)
+    return simulate(config, device=parity_device(), dtype=torch.float64, window=window)
 
 
 @pytest.mark.parametrize("name", case_names())

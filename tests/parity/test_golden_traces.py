@@ -15,7 +15,7 @@ from sim.simulator import simulate
 from sim.trace.c_log import load_trace_log
 from sim.trace.compare import compare_traces, format_table
 from sim.trace.tracer import trace_pixel
-from tests.golden import load_case, trace_log_ids
+from tests.golden import load_case, parity_device, trace_log_ids
 
 # Logs whose physics cannot match yet: reason and measured numbers.
 EXPECTED_FAILURES = {}
@@ -47,7 +47,7 @@ def test_trace_matches_c_trace(log_id, configs, monkeypatch):
     case = load_case(case_name)
     slow, fast = _pixel(log_name)
     theirs = load_trace_log(case.folder / log_name, expected_pixel=(slow, fast))
-    ours = trace_pixel(_config(case, configs, monkeypatch), slow, fast, device="cpu", dtype=torch.float64)
+    ours = trace_pixel(_config(case, configs, monkeypatch), slow, fast, device=parity_device(), dtype=torch.float64)
     comparison = compare_traces(ours, theirs, rtol=1e-9)
     missing = [r for r in comparison.rows if r.status == "theirs only"]
     assert comparison.first_divergence is None, format_table(comparison)
@@ -60,7 +60,7 @@ def test_trace_final_value_is_the_image_pixel(log_id, configs, monkeypatch):
     case = load_case(case_name)
     slow, fast = _pixel(log_name)
     config = _config(case, configs, monkeypatch)
-    record = trace_pixel(config, slow, fast, device="cpu", dtype=torch.float64)
-    image = simulate(config, device="cpu", dtype=torch.float64, window=(slow, slow + 1, fast, fast + 1)).image
+    record = trace_pixel(config, slow, fast, device=parity_device(), dtype=torch.float64)
+    image = simulate(config, device=parity_device(), dtype=torch.float64, window=(slow, slow + 1, fast, fast + 1)).image
     traced = record.last("I_pixel_final")[0]
     assert traced == pytest.approx(float(image[0, 0]), rel=1e-12, abs=1e-300)
