@@ -6,6 +6,7 @@ diverges from ``--compare-trace`` exits 1.
 
 from __future__ import annotations
 
+import logging
 import shlex
 import sys
 import time
@@ -22,6 +23,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from .trace.cli import compare_trace_main
 
         return compare_trace_main(argv[1:])
+    _show_notes()
     try:
         return _run(argv)
     except InputError as err:
@@ -30,6 +32,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (SimulationCancelled, KeyboardInterrupt):
         print("error: interrupted", file=sys.stderr)
         return 130
+
+
+def _show_notes() -> None:
+    """The simulator's notes (a kernel being built once, say) as ``note: ...`` on stderr."""
+    logger = logging.getLogger("sim")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("note: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 def _run(argv: List[str]) -> int:

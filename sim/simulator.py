@@ -17,7 +17,8 @@ import torch
 from . import units
 from .config import SimConfig
 from .errors import SimulationCancelled
-from .compiled import CompileMode, compiled_lattice_terms, should_compile
+from .host_memory import keep_freed_memory
+from .compiled import CompileMode, compiled_lattice
 from .interpolation import find_cutoff
 from .kernel import KernelInputs, pixel_values
 from .lattice import LatticeSpec
@@ -144,25 +145,30 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     misset, distance, beam centre, wavelength), applied when the model is built, so not
     together with ``model``. When one requires grad, the kernel runs with autograd on and
     ``result.image_tensor`` is differentiable in it (see ``sim.params`` for an example).
-    ``compile``: True, False or "auto" (long runs only; see ``sim.compiled``).
+    ``compile``: True, False or "auto" (long CPU runs only; see ``sim.compiled``).
     """
     if model is not None and params:
         raise ValueError("params are applied when the model is built: give params or model, not both")
     start = time.perf_counter()
+    keep_freed_memory()
     model = build_model(config, params) if model is None else model
     device = default_device() if device is None else torch.device(device)
     dtype = _dtype(dtype)
     window = (0, model.detector.spixels, 0, model.detector.fpixels) if window is None else window
     k = kernel_inputs(model, device, dtype)
     slow, fast = roi_pixels(model, window)
-    compiled = not requires_grad(params) and should_compile(compile, len(slow) * iterations_per_pixel(model),
-                                                              device)
-    chunk = pixels_per_chunk(model, device, compiled=compiled)
-    if compiled:
-        k.lattice_fn = compiled_lattice_terms()
+    compiled = None
+    # Interpolated structure factors and -oversample_thick/polar/omega need the eager stage.
+    if not requires_grad(params) and not k.chained and not (k.interpolate and k.hkl_grid is not None):
+        compiled = compiled_lattice(compile, k.spec, dtype, device, has_ok=k.dmin_m > 0.0,
+                                    has_grid=k.hkl_grid is not None,
+                                    iterations=len(slow) * iterations_per_pixel(model),
+                                    orientations=model.orientations.shape[0])
+    if compiled is not None:
+        k.lattice_fn = compiled
+    chunk = pixels_per_chunk(model, device, compiled=compiled is not None)
     slow_t, fast_t = torch.as_tensor(slow, device=device), torch.as_tensor(fast, device=device)
-    values = _run_chunks(k, slow_t, fast_t, chunk, progress, cancel, dtype, requires_grad(params),
-                         padded=compiled)
+    values = _run_chunks(k, slow_t, fast_t, chunk, progress, cancel, dtype, requires_grad(params))
     s0, s1, f0, f1 = window
     image = torch.zeros((s1 - s0, f1 - f0), dtype=dtype, device=device).index_put(
         (slow_t - s0, fast_t - f0), values)
@@ -170,12 +176,9 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
                      str(dtype).replace("torch.", ""), time.perf_counter() - start, image)
 
 
-def _run_chunks(k, slow_t, fast_t, chunk, progress, cancel, dtype, grad=False,
-                padded=False) -> torch.Tensor:
-    """Pixel values in chunks; ``padded`` keeps every chunk the same size (no recompiles).
-
-    Nothing here waits for the device, so CUDA queues every chunk's kernels back to back.
-    """
+def _run_chunks(k, slow_t, fast_t, chunk, progress, cancel, dtype, grad=False) -> torch.Tensor:
+    """Pixel values in chunks. Nothing here waits for the device, so CUDA queues every
+    chunk's kernels back to back."""
     total, device = len(slow_t), slow_t.device
     out = torch.empty(total, dtype=dtype, device=device)
     with torch.set_grad_enabled(grad):
@@ -183,8 +186,7 @@ def _run_chunks(k, slow_t, fast_t, chunk, progress, cancel, dtype, grad=False,
             if cancel is not None and cancel():
                 raise SimulationCancelled("simulation cancelled")
             end = min(begin + chunk, total)
-            index = torch.arange(begin, begin + chunk if padded else end, device=device).clamp(max=total - 1)
-            out[begin:end] = pixel_values(k, slow_t[index], fast_t[index])[:end - begin]
+            out[begin:end] = pixel_values(k, slow_t[begin:end], fast_t[begin:end])
             if progress is not None:
                 progress(end / total)
     return out
