@@ -125,12 +125,12 @@ def _dmin_skip(k: KernelInputs, scattering: torch.Tensor) -> Optional[torch.Tens
     return (stol > 0.0) & (k.dmin_m > 0.5 / torch.where(stol > 0, stol, torch.ones_like(stol)))
 
 
-def _polarization(k: KernelInputs, diffracted: torch.Tensor) -> torch.Tensor:
-    """Polarization factor of every (layer, sub-pixel, source): (P, T, O, O, S)."""
+def _polarization(k: KernelInputs, diffracted: torch.Tensor, incident: torch.Tensor) -> torch.Tensor:
+    """Polarization factor of every (layer, sub-pixel, source in ``incident`` (S, 3)): (P, T, O, O, S)."""
     if k.nopolar:
-        return torch.ones((*diffracted.shape[:-1], k.incident.shape[0]), dtype=diffracted.dtype,
+        return torch.ones((*diffracted.shape[:-1], incident.shape[0]), dtype=diffracted.dtype,
                           device=diffracted.device)
-    incident = k.incident.expand(*diffracted.shape[:-1], *k.incident.shape)
+    incident = incident.expand(*diffracted.shape[:-1], *incident.shape)
     return polarization_factor(k.kahn, incident, diffracted[..., None, :], k.polar_axis)
 
 
@@ -221,8 +221,8 @@ def _factors(k: KernelInputs, st: dict):
     """Solid angle, capture fractions and polarization, only where the C evaluates them.
 
     Without -oversample_omega/thick/polar the C uses a single sample's value (the first
-    sub-pixel; the last layer's first sub-pixel; the first source -dmin does not skip), so
-    only those are computed; dimensions keep size 1 where a value is not needed. Returns
+    sub-pixel; the last layer's first sub-pixel; the first source -dmin does not skip, the
+    first source without -dmin), so only those are computed; dimensions keep size 1 where a value is not needed. Returns
     (omega, capture, polar, polar_ok) with ``polar_ok`` the samples eligible for polarization.
     """
     diffracted, airpath = st["diffracted_vec"], st["R_distance_meters"]
@@ -230,10 +230,10 @@ def _factors(k: KernelInputs, st: dict):
     omega = solid_angle(k, airpath if k.oversample_omega else airpath[first])
     capture = capture_fractions(k, diffracted if k.oversample_thick else diffracted[:, :, :1, :1])
     if k.oversample_polar or st["source_ok"] is not None:
-        polar = _polarization(k, diffracted)
+        polar = _polarization(k, diffracted, k.incident)
         ok = st["source_ok"]
-    else:
-        polar, ok = _polarization(k, diffracted[first]), None
+    else:  # the first sample's first source is the one used
+        polar, ok = _polarization(k, diffracted[first], k.incident[:1]), None
     if ok is None:
         ok = torch.ones(polar.shape, dtype=torch.bool, device=polar.device)
     return omega, capture, polar, ok

@@ -131,8 +131,7 @@ def roi_pixels(model: SimModel, window: Window) -> Tuple[np.ndarray, np.ndarray]
     fmin, fmax, smin, smax = model.roi
     slow = np.arange(max(s0, smin), min(s1, smax + 1))
     fast = np.arange(max(f0, fmin), min(f1, fmax + 1))
-    ss, ff = np.meshgrid(slow, fast, indexing="ij")
-    return ss.ravel(), ff.ravel()
+    return np.repeat(slow, len(fast)), np.tile(fast, len(slow))
 
 
 def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Optional[Window] = None,
