@@ -1,18 +1,24 @@
-"""The inner stage (``sim.lattice.lattice_terms``) as a compiled kernel, and when to use it.
+"""The inner stage as a compiled kernel (``sim.kernel_cache``), and when to use it.
 
-The kernel is an AOTInductor package (``sim.kernel_cache``): one fused, vectorized loop
-over the orientations of each sample, loaded in milliseconds once built. Building takes
-about 10 s, once per machine for each kernel key. Measured on 2 CPU cores per 2^21
-iterations, against the eager stage in cache-sized chunks: 3-4x faster from 8
-orientations on, even at 2-3, slower for one (the sum over orientations is then empty
-and the per-sample work dominates). ``compile="auto"``:
+Two layouts of the same physics (``sim.lattice.lattice_contributions``), both one fused,
+vectorized loop:
+
+- "orientations" (from ``ORIENTATIONS_LAYOUT_MIN`` orientations): Miller indices from the
+  (Q, 3) x (3, 3M) product, the loop runs along the orientations of each sample;
+- "sources" (fewer orientations, as with divergence and dispersion): the scattering
+  vector of every source is formed inside the kernel and the loop runs along the
+  sub-pixels, summing sources and orientations in registers.
+
+Measured on 2 CPU cores per 2^21 iterations (float32; eager stage in cache-sized chunks
+about 17 ms): orientations layout 4-5 ms from 8 orientations on (33 ms for one), sources
+layout 7 ms for 15 sources x 1 orientation. Building a kernel takes 10-15 s, once per
+machine for each key; loading a stored one takes milliseconds. ``compile="auto"``:
 
 - on CUDA, never: the eager kernels already run at memory speed there
   (``benchmarks/bench_gpu.py`` measures both);
-- on the CPU, with at least ``AUTO_MIN_ORIENTATIONS`` orientations (phi steps x mosaic
-  domains): a stored kernel is used for runs from ``AUTO_USE_MIN_ITERATIONS`` (pixel x
-  sample x orientation iterations); a missing one is built only for runs from
-  ``AUTO_BUILD_MIN_ITERATIONS``, where the first run's own saving repays much of the build.
+- on the CPU, a stored kernel is used for runs from ``AUTO_USE_MIN_ITERATIONS``
+  (pixel x sample x orientation iterations), and a missing one is built for runs from
+  ``AUTO_BUILD_MIN_ITERATIONS`` (a second or more eagerly), which later runs then load.
 
 ``compile=True`` builds whenever needed. Where building or loading fails (no C++ compiler,
 say) the run goes on eagerly with a warning.
@@ -30,103 +36,148 @@ from typing import Callable, List, Optional, Union
 import torch
 
 from . import kernel_cache, lattice, physics
-from .lattice import LatticeSpec, lattice_terms
+from .lattice import LatticeSpec, lattice_contributions, lattice_terms
 
-AUTO_MIN_ORIENTATIONS = 4
+ORIENTATIONS_LAYOUT_MIN = 8
 AUTO_USE_MIN_ITERATIONS = 4_000_000
-AUTO_BUILD_MIN_ITERATIONS = 150_000_000
+AUTO_BUILD_MIN_ITERATIONS = 50_000_000
 
 CompileMode = Union[bool, str]
+Runner = Callable[[List[torch.Tensor]], List[torch.Tensor]]
 log = logging.getLogger(__name__)
 _FAILED = set()  # keys that failed to build or load in this process: not tried again
 
 
 def _source_digest() -> str:
     """Changes whenever the code a stored kernel was built from changes."""
-    text = b"".join(Path(m.__file__).read_bytes() for m in (lattice, physics))
+    text = b"".join(Path(m.__file__).read_bytes() for m in (lattice, physics)) + Path(__file__).read_bytes()
     return hashlib.sha256(text).hexdigest()[:12]
 
 
-def kernel_key(spec: LatticeSpec, dtype: torch.dtype, device: torch.device, has_ok: bool,
+def kernel_key(layout: str, spec: LatticeSpec, dtype: torch.dtype, device: torch.device, has_ok: bool,
                has_grid: bool) -> str:
     target = device.type
     if device.type == "cuda":
         target += "-sm%d%d" % torch.cuda.get_device_capability(device)
-    return f"lattice_terms {_source_digest()} {dtype} {target} {spec!r} ok={has_ok} grid={has_grid}"
+    return f"{layout} {_source_digest()} {dtype} {target} {spec!r} ok={has_ok} grid={has_grid}"
 
 
-class _LatticeModule(torch.nn.Module):
-    """``lattice_terms`` for one spec, with its optional inputs as trailing positions."""
+def _optional(rest, has_ok: bool, has_grid: bool):
+    rest = list(rest)
+    ok = rest.pop(0) if has_ok else None
+    grid = rest.pop(0) if has_grid else None
+    return ok, grid
+
+
+class _OrientationsModule(torch.nn.Module):
+    """Sums per sample: scattering (Q, 3), axes (3, 3M) [, ok (Q,), grid] -> (Q,)."""
 
     def __init__(self, spec: LatticeSpec, has_ok: bool, has_grid: bool):
         super().__init__()
         self.spec, self.has_ok, self.has_grid = spec, has_ok, has_grid
 
     def forward(self, scattering, axes, reciprocal_A, mins, *optional):
-        rest = list(optional)
-        ok = rest.pop(0) if self.has_ok else None
-        grid = rest.pop(0) if self.has_grid else None
+        ok, grid = _optional(optional, self.has_ok, self.has_grid)
         return lattice_terms(self.spec, scattering, axes, ok, reciprocal_A, grid, mins)
 
 
-def _build(key: str, spec: LatticeSpec, dtype, device, has_ok: bool, has_grid: bool):
-    """Export and compile the kernel on small example inputs with dynamic sizes."""
+class _SourcesModule(torch.nn.Module):
+    """Sums per sub-pixel: diffracted (3, R), incident (S, 3), wavelength (S,), axes (3, 3M)
+    [, ok (S, 1, R), grid] -> (R,), summed over sources and orientations."""
+
+    def __init__(self, spec: LatticeSpec, has_ok: bool, has_grid: bool):
+        super().__init__()
+        self.spec, self.has_ok, self.has_grid = spec, has_ok, has_grid
+
+    def forward(self, diffracted, incident, wavelength, axes, reciprocal_A, mins, *optional):
+        ok, grid = _optional(optional, self.has_ok, self.has_grid)
+        # The scattering vector as sim.kernel.sample_stage forms it, laid out (S, 3, R).
+        s = (diffracted[None] - incident[:, :, None]) / wavelength[:, None, None]
+        h = (s[:, 0:1] * axes[0][None, :, None] + s[:, 1:2] * axes[1][None, :, None]
+             + s[:, 2:3] * axes[2][None, :, None])
+        return lattice_contributions(self.spec, h, ok, reciprocal_A, grid, mins).sum((0, 1))
+
+
+def _build(key: str, layout: str, spec: LatticeSpec, dtype, device, has_ok: bool, has_grid: bool) -> Runner:
+    """Export and compile a kernel on small example inputs, every size dynamic."""
     from torch.export import Dim
 
-    q, m = Dim("Q"), Dim("M")
-    example = [torch.rand(64, 3, dtype=dtype, device=device), torch.rand(3, 15, dtype=dtype, device=device),
-               torch.eye(3, dtype=dtype, device=device), torch.zeros(3, dtype=dtype, device=device)]
+    def rand(*shape):
+        return torch.rand(*shape, dtype=dtype, device=device)
+
+    rows, sources, m = Dim("rows"), Dim("sources"), Dim("M")
+    if layout == "orientations":
+        module = _OrientationsModule(spec, has_ok, has_grid)
+        example = [rand(64, 3), rand(3, 15), torch.eye(3, dtype=dtype, device=device), rand(3)]
+        dynamic = [{0: rows}, {1: 3 * m}, None, None]
+        ok_example, ok_dims = torch.ones(64, dtype=torch.bool, device=device), {0: rows}
+    else:
+        module = _SourcesModule(spec, has_ok, has_grid)
+        example = [rand(3, 64), rand(5, 3), rand(5) + 1, rand(3, 6), torch.eye(3, dtype=dtype, device=device),
+                   rand(3)]
+        dynamic = [{1: rows}, {0: sources}, {0: sources}, {1: 3 * m}, None, None]
+        ok_example, ok_dims = torch.ones(5, 1, 64, dtype=torch.bool, device=device), {0: sources, 2: rows}
     optional = []  # the structure of forward's *optional
     if has_ok:
-        example.append(torch.ones(64, dtype=torch.bool, device=device))
-        optional.append({0: q})
+        example.append(ok_example)
+        optional.append(ok_dims)
     if has_grid:
-        example.append(torch.rand(4, 5, 6, dtype=dtype, device=device))
+        example.append(rand(4, 5, 6))
         optional.append({0: Dim("H"), 1: Dim("K"), 2: Dim("L")})
-    dynamic = ({0: q}, {1: 3 * m}, None, None) + ((tuple(optional),) if optional else ())
-    log.info("building the compiled inner kernel for this crystal once (about 10 s); "
-             "later runs load it from %s", kernel_cache.cache_dir())
+    dynamic = tuple(dynamic) + ((tuple(optional),) if optional else ())
+    log.info("building the compiled %s kernel for this crystal once (10-15 s); later runs load it "
+             "from %s", layout, kernel_cache.cache_dir())
     start = time.perf_counter()
-    runner = kernel_cache.build(key, _LatticeModule(spec, has_ok, has_grid), example, dynamic)
+    runner = kernel_cache.build(key, module, example, dynamic)
     log.info("built in %.1f s", time.perf_counter() - start)
     return runner
 
 
-class CompiledLattice:
-    """Calls a stored kernel with ``lattice_terms``' signature."""
+class CompiledStage:
+    """A stored kernel called on the kernel's inputs and sample stage: (P, L) sums per pixel."""
 
-    def __init__(self, runner: Callable[[List[torch.Tensor]], List[torch.Tensor]], dtype: torch.dtype):
-        self.runner, self.dtype = runner, dtype
+    def __init__(self, layout: str, runner: Runner, dtype: torch.dtype):
+        self.layout, self.runner, self.dtype = layout, runner, dtype
 
-    def __call__(self, spec, scattering, axes, ok, reciprocal_A, grid, mins, cell_factor=None, keep=False):
-        if cell_factor is not None or keep:
-            return lattice_terms(spec, scattering, axes, ok, reciprocal_A, grid, mins, cell_factor, keep)
-        inputs = [scattering.contiguous(), axes.contiguous(), reciprocal_A.contiguous(), mins.contiguous()]
+    @property
+    def needs_scattering(self) -> bool:
+        """The sources layout forms scattering vectors itself: the sample stage can skip them."""
+        return self.layout == "orientations"
+
+    def __call__(self, k, samples: dict) -> torch.Tensor:
+        ok = samples["source_ok"]
+        if self.layout == "orientations":
+            scattering = samples["scattering_vec_A_inv"]
+            p = scattering.shape[0]
+            inputs = [scattering.reshape(-1, 3), k.axes, k.reciprocal_A, k.hkl_mins]
+            ok = None if ok is None else ok.reshape(-1)
+        else:
+            diffracted = samples["diffracted_vec"]
+            p = diffracted.shape[0]
+            inputs = [diffracted.reshape(-1, 3).T, k.incident, k.wavelength_m, k.axes, k.reciprocal_A, k.hkl_mins]
+            ok = None if ok is None else ok.reshape(-1, ok.shape[-1]).T[:, None, :]
         if ok is not None:
-            inputs.append(ok.contiguous())
-        if grid is not None:
-            inputs.append(grid.to(self.dtype).contiguous())
-        return self.runner(inputs)[0]
+            inputs.append(ok)
+        if k.hkl_grid is not None:
+            inputs.append(k.hkl_grid.to(self.dtype))
+        return self.runner([t.contiguous() for t in inputs])[0].reshape(p, -1)
 
 
-def compiled_lattice(mode: CompileMode, spec: LatticeSpec, dtype: torch.dtype, device: torch.device,
-                     has_ok: bool, has_grid: bool, iterations: int,
-                     orientations: int) -> Optional[CompiledLattice]:
+def compiled_stage(mode: CompileMode, spec: LatticeSpec, dtype: torch.dtype, device: torch.device,
+                   has_ok: bool, has_grid: bool, iterations: int, orientations: int) -> Optional[CompiledStage]:
     """The compiled inner stage to use for a run, or None to run eagerly (see the module doc)."""
-    if not mode:
+    if not mode or (mode == "auto" and (device.type != "cpu" or iterations < AUTO_USE_MIN_ITERATIONS)):
         return None
-    if mode == "auto" and (device.type != "cpu" or orientations < AUTO_MIN_ORIENTATIONS
-                           or iterations < AUTO_USE_MIN_ITERATIONS):
-        return None
-    key = kernel_key(spec, dtype, device, has_ok, has_grid)
+    layout = "orientations" if orientations >= ORIENTATIONS_LAYOUT_MIN else "sources"
+    key = kernel_key(layout, spec, dtype, device, has_ok, has_grid)
     if key in _FAILED:
         return None
     try:
         runner = kernel_cache.load(key)
         if runner is None and (mode is True or iterations >= AUTO_BUILD_MIN_ITERATIONS):
-            runner = _build(key, spec, dtype, device, has_ok, has_grid)
+            runner = _build(key, layout, spec, dtype, device, has_ok, has_grid)
     except Exception as err:  # noqa: BLE001 - any compiler or loader failure means "run eagerly"
         _FAILED.add(key)
         warnings.warn(f"compiled kernel unavailable ({type(err).__name__}: {str(err)[:200]}); running eagerly")
         return None
-    return None if runner is None else CompiledLattice(runner, dtype)
+    return None if runner is None else CompiledStage(layout, runner, dtype)

@@ -65,7 +65,8 @@ class KernelInputs:
     fluence: float
     steps: int
     interp_cutoff: Optional[Tuple[int, int, int]] = None
-    lattice_fn: Callable = lattice_terms
+    #: A compiled inner stage (``sim.compiled.CompiledStage``) for untraced runs, else None.
+    compiled: Optional[Callable] = None
 
     @property
     def chained(self) -> bool:
@@ -154,18 +155,27 @@ def _chained_sum(contrib, factors, background):
     return background * suffix[:, 0] + (contrib.reshape(p, -1) * suffix).sum(1)
 
 
-def sample_stage(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor) -> dict:
+def sample_stage(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, scattering: bool = True) -> dict:
     """Per sub-pixel and source: positions, directions, scattering vectors (P, T, O, O[, S], ...).
 
     ``source_ok`` (P, T, O, O, S) marks sources not skipped by -dmin (None without -dmin).
+    Without ``scattering`` (a compiled stage forms the vectors itself) they are left out
+    (None) unless -dmin needs them.
     """
     pos = subpixel_positions(k, slow, fast)
     airpath = torch.sqrt(dot(pos, pos))
     diffracted = pos / airpath[..., None]
-    scattering = (diffracted[..., None, :] - k.incident) / k.wavelength_m[:, None]
-    skip = _dmin_skip(k, scattering)
+    vectors, skip = None, None
+    if scattering or k.dmin_m > 0.0:
+        vectors = (diffracted[..., None, :] - k.incident) / k.wavelength_m[:, None]
+        skip = _dmin_skip(k, vectors)
     return {"pixel_pos_meters": pos, "R_distance_meters": airpath, "diffracted_vec": diffracted,
-            "scattering_vec_A_inv": scattering, "source_ok": None if skip is None else ~skip}
+            "scattering_vec_A_inv": vectors, "source_ok": None if skip is None else ~skip}
+
+
+def _sample_shape(k: KernelInputs, st: dict) -> Tuple[int, ...]:
+    """(P, T, O, O, S): one entry per sub-pixel and source."""
+    return st["diffracted_vec"].shape[:-1] + (k.incident.shape[0],)
 
 
 def _interpolating_cell_factor(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, per_pixel: int):
@@ -183,17 +193,19 @@ def _interpolating_cell_factor(k: KernelInputs, slow: torch.Tensor, fast: torch.
 
 
 def bragg_stage(k: KernelInputs, samples: dict, slow: torch.Tensor, fast: torch.Tensor, keep: bool):
-    """Sum of F_cell^2 F_latt^2 over orientations for every sample: (P, L), L samples per pixel."""
+    """Sum of F_cell^2 F_latt^2 over orientations for every sample: (P, L), L samples per pixel
+    (per sub-pixel, sources summed, with the compiled sources layout)."""
+    interpolating = k.interpolate and k.hkl_grid is not None
+    if k.compiled is not None and not keep and not interpolating:
+        return k.compiled(k, samples), None
     scattering = samples["scattering_vec_A_inv"]
     p = scattering.shape[0]
     flat = scattering.reshape(-1, 3)
     ok = samples["source_ok"]
     ok = None if ok is None else ok.reshape(-1)
     per_pixel = flat.shape[0] // p
-    interpolating = k.interpolate and k.hkl_grid is not None
-    fn = lattice_terms if keep or interpolating else k.lattice_fn
     cell_factor = _interpolating_cell_factor(k, slow, fast, per_pixel) if interpolating else None
-    result = fn(k.spec, flat, k.axes, ok, k.reciprocal_A, k.hkl_grid, k.hkl_mins, cell_factor, keep)
+    result = lattice_terms(k.spec, flat, k.axes, ok, k.reciprocal_A, k.hkl_grid, k.hkl_mins, cell_factor, keep)
     if not keep:
         return result.reshape(p, per_pixel), None
     total, parts = result
@@ -202,16 +214,17 @@ def bragg_stage(k: KernelInputs, samples: dict, slow: torch.Tensor, fast: torch.
 
 def pixel_values(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: Tap = None) -> torch.Tensor:
     """Photons in each pixel (P,) for pixel indices ``slow``, ``fast`` (P,) (nanoBragg's inner loops)."""
-    st = sample_stage(k, slow, fast)
+    keep = tap is not None or k.chained
+    st = sample_stage(k, slow, fast, scattering=keep or k.compiled is None or k.compiled.needs_scattering)
     omega_sub, capture, polar, polar_ok = _factors(k, st)
-    sums, parts = bragg_stage(k, st, slow, fast, keep=tap is not None or k.chained)
-    source_ok = st["source_ok"]
-    if source_ok is None:
-        source_ok = torch.ones(st["scattering_vec_A_inv"].shape[:-1], dtype=torch.bool, device=slow.device)
+    sums, parts = bragg_stage(k, st, slow, fast, keep=keep)
     if tap is not None:
+        source_ok = st["source_ok"]
+        if source_ok is None:
+            source_ok = torch.ones(_sample_shape(k, st), dtype=torch.bool, device=slow.device)
         _tap_parts(tap, st, parts, source_ok, omega_sub, capture, polar)
     if k.chained:
-        shape = st["scattering_vec_A_inv"].shape[:-1] + (-1,)
+        shape = _sample_shape(k, st) + (-1,)
         return _scale(k, parts["contrib"].reshape(shape), parts["active"].reshape(shape), polar_ok,
                       omega_sub, capture, polar, tap)
     return _scale(k, sums, None, polar_ok, omega_sub, capture, polar, tap)
@@ -241,7 +254,7 @@ def _factors(k: KernelInputs, st: dict):
 
 def _tap_parts(tap, st, parts, source_ok, omega_sub, capture, polar) -> None:
     """Hand the intermediates to the tracer, shaped (P, T, O, O, S, M[, 3])."""
-    shape = st["scattering_vec_A_inv"].shape[:-1] + (-1,)
+    shape = source_ok.shape + (-1,)
     for name, value in st.items():
         if value is not None:
             tap(name, value)

@@ -3,8 +3,10 @@
 
 Miller indices come from one matrix product, (Q, 3) x (3, 3M), with the columns grouped by
 axis (h | k | l), so every elementwise step runs over the contiguous orientation axis: few
-large operations when eager, and a loop ``torch.compile`` can vectorize. ``lattice_terms`` is the one implementation: the image calls it through
-``lattice_sum`` (optionally compiled) and the tracer calls it eagerly with ``keep=True``.
+large operations when eager, and a loop a compiler can vectorize. ``lattice_contributions``
+is the one implementation of the physics from the Miller indices on: ``lattice_terms``
+(the eager image and, with ``keep=True``, the tracer) and the compiled kernels of
+``sim.compiled`` all call it.
 
 The parallelepiped transform sin(N pi h) / sin(pi h) is evaluated as the Chebyshev
 polynomial U_{N-1}(cos(pi d)) of the distance d = h - h0 to the nearest whole index (times
@@ -110,17 +112,18 @@ def nearest_cell_factor(h0_blocks, grid: torch.Tensor, mins: torch.Tensor, defau
     return torch.where(inside, values, torch.full_like(values, default_F))
 
 
-def lattice_terms(spec: LatticeSpec, scattering: torch.Tensor, axes: torch.Tensor, ok: Optional[torch.Tensor],
-                  reciprocal_A: torch.Tensor, grid: Optional[torch.Tensor], mins: torch.Tensor,
-                  cell_factor=None, keep: bool = False):
-    """Sum over orientations of F_cell^2 F_latt^2 per sample, (Q,); with ``keep`` also the parts.
+def lattice_contributions(spec: LatticeSpec, h: torch.Tensor, ok: Optional[torch.Tensor],
+                          reciprocal_A: torch.Tensor, grid: Optional[torch.Tensor], mins: torch.Tensor,
+                          cell_factor=None, keep: bool = False):
+    """F_cell^2 F_latt^2 of every (sample, orientation), from Miller indices ``h``.
 
-    ``ok`` (Q,) marks samples not skipped by -dmin (None: all). ``cell_factor(h, h0)``
-    overrides the table lookup (interpolation; h, h0 as (3, Q, M)). Iterations the C
-    skips (``ok`` false, or F_latt == 0 without water) contribute nothing and are marked
-    in ``active``. Parts: h, h0 (3, Q, M); F_latt, F_cell, contrib, active (Q, M).
+    Dimension 1 of ``h`` holds the three axis blocks (h | k | l) of M orientations; the
+    other dimensions are samples, so both (Q, 3M) and (S, 3M, R) layouts work. ``ok``
+    (broadcasting against one block) marks samples not skipped by -dmin (None: all).
+    Iterations the C skips (``ok`` false, or F_latt == 0 without water) contribute
+    nothing and are marked in ``active``. Returns the contributions (one block's shape),
+    with ``keep`` also the parts: h, h0 (3, ...), F_latt, F_cell, contrib, active.
     """
-    h = miller_components(scattering, axes)
     h0 = torch.ceil(h - 0.5)
     F_latt, per_axis = lattice_factor(spec, h - h0, h0, reciprocal_A)
     if cell_factor is not None:
@@ -134,17 +137,34 @@ def lattice_terms(spec: LatticeSpec, scattering: torch.Tensor, axes: torch.Tenso
     if ok is not None or keep:
         active = F_latt != 0 if not spec.water else torch.ones_like(F_latt, dtype=torch.bool)
         if ok is not None:
-            active = active & ok[:, None]
+            active = active & ok
         contrib = torch.where(active, contrib, torch.zeros_like(contrib))
     if F_cell is None:
         contrib = contrib * (spec.default_F * spec.default_F)
-    total = contrib.sum(dim=1)
     if not keep:
-        return total
+        return contrib
     parts: Dict[str, torch.Tensor] = {
         "h": torch.stack(_split(h)), "h0": torch.stack(_split(h0)), "F_latt": F_latt,
         "F_cell": torch.full_like(F_latt, spec.default_F) if F_cell is None else F_cell,
         "contrib": contrib, "active": active}
     if per_axis is not None:
         parts["F_latt_axes"] = torch.stack(per_axis)
-    return total, parts
+    return contrib, parts
+
+
+def lattice_terms(spec: LatticeSpec, scattering: torch.Tensor, axes: torch.Tensor, ok: Optional[torch.Tensor],
+                  reciprocal_A: torch.Tensor, grid: Optional[torch.Tensor], mins: torch.Tensor,
+                  cell_factor=None, keep: bool = False):
+    """Sum over orientations of F_cell^2 F_latt^2 per sample, (Q,); with ``keep`` also the parts.
+
+    ``scattering`` (Q, 3); ``ok`` (Q,) marks samples not skipped by -dmin (None: all).
+    ``cell_factor(h, h0)`` overrides the table lookup (interpolation; h, h0 as (3, Q, M)).
+    Parts (``lattice_contributions``): h, h0 (3, Q, M); F_latt, F_cell, contrib, active (Q, M).
+    """
+    h = miller_components(scattering, axes)
+    result = lattice_contributions(spec, h, None if ok is None else ok[:, None], reciprocal_A, grid, mins,
+                                   cell_factor, keep)
+    if not keep:
+        return result.sum(dim=1)
+    contrib, parts = result
+    return contrib.sum(dim=1), parts

@@ -18,7 +18,7 @@ from . import units
 from .config import SimConfig
 from .errors import SimulationCancelled
 from .host_memory import keep_freed_memory
-from .compiled import CompileMode, compiled_lattice
+from .compiled import CompileMode, compiled_stage
 from .interpolation import find_cutoff
 from .kernel import KernelInputs, pixel_values
 from .lattice import LatticeSpec
@@ -65,11 +65,9 @@ def kernel_inputs(model: SimModel, device, dtype) -> KernelInputs:
     """The model's numbers as tensors on ``device``/``dtype`` for the kernel."""
     k = _kernel_inputs(model, device, dtype)
     if k.interpolate and k.hkl_grid is not None:
-        slow, fast = roi_pixels(model, (0, model.detector.spixels, 0, model.detector.fpixels))
+        slow, fast = roi_pixels(model, (0, model.detector.spixels, 0, model.detector.fpixels), device)
         with torch.no_grad():
-            k.interp_cutoff = find_cutoff(k, torch.as_tensor(slow, device=device),
-                                          torch.as_tensor(fast, device=device),
-                                          pixels_per_chunk(model, torch.device(device)))
+            k.interp_cutoff = find_cutoff(k, slow, fast, pixels_per_chunk(model, torch.device(device)))
     return k
 
 
@@ -125,13 +123,13 @@ def pixels_per_chunk(model: SimModel, device: torch.device, budget_elements: Opt
     return max(1, budget_elements // per_pixel)
 
 
-def roi_pixels(model: SimModel, window: Window) -> Tuple[np.ndarray, np.ndarray]:
+def roi_pixels(model: SimModel, window: Window, device="cpu") -> Tuple[torch.Tensor, torch.Tensor]:
     """(slow, fast) indices of the window's pixels inside the C's inclusive ROI, row-major."""
     s0, s1, f0, f1 = window
     fmin, fmax, smin, smax = model.roi
-    slow = np.arange(max(s0, smin), min(s1, smax + 1))
-    fast = np.arange(max(f0, fmin), min(f1, fmax + 1))
-    return np.repeat(slow, len(fast)), np.tile(fast, len(slow))
+    slow = torch.arange(max(s0, smin), min(s1, smax + 1), device=device)
+    fast = torch.arange(max(f0, fmin), min(f1, fmax + 1), device=device)
+    return slow.repeat_interleave(len(fast)), fast.repeat(len(slow))
 
 
 def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Optional[Window] = None,
@@ -155,18 +153,16 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     dtype = _dtype(dtype)
     window = (0, model.detector.spixels, 0, model.detector.fpixels) if window is None else window
     k = kernel_inputs(model, device, dtype)
-    slow, fast = roi_pixels(model, window)
+    slow_t, fast_t = roi_pixels(model, window, device)
     compiled = None
     # Interpolated structure factors and -oversample_thick/polar/omega need the eager stage.
     if not requires_grad(params) and not k.chained and not (k.interpolate and k.hkl_grid is not None):
-        compiled = compiled_lattice(compile, k.spec, dtype, device, has_ok=k.dmin_m > 0.0,
-                                    has_grid=k.hkl_grid is not None,
-                                    iterations=len(slow) * iterations_per_pixel(model),
-                                    orientations=model.orientations.shape[0])
-    if compiled is not None:
-        k.lattice_fn = compiled
+        compiled = compiled_stage(compile, k.spec, dtype, device, has_ok=k.dmin_m > 0.0,
+                                  has_grid=k.hkl_grid is not None,
+                                  iterations=len(slow_t) * iterations_per_pixel(model),
+                                  orientations=model.orientations.shape[0])
+    k.compiled = compiled
     chunk = pixels_per_chunk(model, device, compiled=compiled is not None)
-    slow_t, fast_t = torch.as_tensor(slow, device=device), torch.as_tensor(fast, device=device)
     values = _run_chunks(k, slow_t, fast_t, chunk, progress, cancel, dtype, requires_grad(params))
     s0, s1, f0, f1 = window
     image = torch.zeros((s1 - s0, f1 - f0), dtype=dtype, device=device).index_put(

@@ -11,14 +11,16 @@ import torch
 
 from sim import compiled, kernel_cache
 from sim.cli_args import parse_args
-from sim.compiled import compiled_lattice
+from sim.compiled import compiled_stage
 from sim.lattice import LatticeSpec
 from sim.config import CrystalShape
 from sim.simulator import simulate
 
-# 10 orientations (2 phi steps x 5 mosaic domains), 2 x 2 sub-pixels.
-MOSAIC = ("-cell 70 80 90 85 95 100 -default_F 50 -N 4 -lambda 1.2 -distance 80 -detpixels 48 "
-          "-pixel 0.2 -mosaic 0.4 -mosaic_dom 5 -mosaic_seed 3 -phi 0 -osc 0.4 -phisteps 2 -oversample 2").split()
+CELL = "-cell 70 80 90 85 95 100 -default_F 50 -N 4 -lambda 1.2 -distance 80 -detpixels 48 -pixel 0.2 "
+# 10 orientations (2 phi steps x 5 mosaic domains), 2 x 2 sub-pixels: the orientations layout.
+MOSAIC = (CELL + "-mosaic 0.4 -mosaic_dom 5 -mosaic_seed 3 -phi 0 -osc 0.4 -phisteps 2 -oversample 2").split()
+# 27 sources (divergence 3 x 3, dispersion 3), one orientation: the sources layout.
+SOURCES = (CELL + "-dispersion 0.5 -dispsteps 3 -hdivrange 0.2 -vdivrange 0.2 -divsteps 3").split()
 SPEC = LatticeSpec((5.0, 5.0, 5.0), CrystalShape.SQUARE, 1.0, 100.0, False)
 CPU = torch.device("cpu")
 
@@ -45,17 +47,20 @@ def images(argv, dtype):
     return eager, fused
 
 
-def test_compiled_image_equals_eager_image_and_is_stored(kernel_dir, monkeypatch):
-    eager, fused = images(MOSAIC, torch.float64)
+@pytest.mark.parametrize("argv, layout", [(MOSAIC, "orientations"), (SOURCES, "sources")])
+def test_compiled_image_equals_eager_image_and_is_stored(argv, layout, kernel_dir, monkeypatch):
+    eager, fused = images(argv, torch.float64)
     assert eager.max() > 0
     assert np.abs(fused - eager).max() <= 1e-12 * eager.max()
     assert len(list(kernel_dir.glob("*/*.pt2"))) == 1
+    assert layout in (next(kernel_dir.glob("*/keys.txt"))).read_text()
     # A later run finds the stored kernel: "auto" uses it without building.
     monkeypatch.setattr(compiled, "_build", no_build)
     monkeypatch.setattr(kernel_cache, "_LOADED", {})
-    key_args = dict(has_ok=False, has_grid=False, iterations=10**7, orientations=10)
-    spec = simulate_spec(MOSAIC)
-    assert compiled_lattice("auto", spec, torch.float64, CPU, **key_args) is not None
+    model_m = 10 if layout == "orientations" else 1
+    stage = compiled_stage("auto", simulate_spec(argv), torch.float64, CPU, has_ok=False, has_grid=False,
+                           iterations=10**7, orientations=model_m)
+    assert stage is not None and stage.layout == layout
 
 
 def simulate_spec(argv) -> LatticeSpec:
@@ -65,11 +70,12 @@ def simulate_spec(argv) -> LatticeSpec:
     return kernel_inputs(build_model(parse_args(argv).config), "cpu", torch.float64).spec
 
 
-def test_compiled_kernel_with_dmin_mask_and_hkl_table(kernel_dir, tmp_path):
+@pytest.mark.parametrize("base", [MOSAIC, SOURCES], ids=["orientations", "sources"])
+def test_compiled_kernel_with_dmin_mask_and_hkl_table(base, kernel_dir, tmp_path):
     hkl = tmp_path / "small.hkl"
     hkl.write_text("".join(f"{h} {k} {l} {10 + abs(h) + 2 * abs(k) + 3 * abs(l)}\n"
                            for h in range(-3, 4) for k in range(-3, 4) for l in range(-3, 4)))
-    argv = MOSAIC[:] + ["-hkl", str(hkl), "-dmin", "9"]
+    argv = base[:] + ["-hkl", str(hkl), "-dmin", "9"]
     argv[argv.index("-default_F") + 1] = "0"
     eager, fused = images(argv, torch.float64)
     assert (eager == 0).sum() > 0 and eager.max() > 0  # -dmin and the table both bite
@@ -79,22 +85,22 @@ def test_compiled_kernel_with_dmin_mask_and_hkl_table(kernel_dir, tmp_path):
 
 def test_auto_policy(kernel_dir, monkeypatch):
     builds = []
-    monkeypatch.setattr(compiled, "_build", lambda *args: builds.append(args) or (lambda inputs: inputs))
+    monkeypatch.setattr(compiled, "_build", lambda *args: builds.append(args[1]) or (lambda inputs: inputs))
     big = dict(has_ok=False, has_grid=False, iterations=10**9)
-    assert compiled_lattice(False, SPEC, torch.float32, CPU, orientations=100, **big) is None
-    assert compiled_lattice("auto", SPEC, torch.float32, torch.device("cuda"), orientations=100, **big) is None
-    assert compiled_lattice("auto", SPEC, torch.float32, CPU, orientations=1, **big) is None
+    assert compiled_stage(False, SPEC, torch.float32, CPU, orientations=100, **big) is None
+    assert compiled_stage("auto", SPEC, torch.float32, torch.device("cuda"), orientations=100, **big) is None
     small = dict(has_ok=False, has_grid=False, iterations=compiled.AUTO_BUILD_MIN_ITERATIONS - 1)
-    assert compiled_lattice("auto", SPEC, torch.float32, CPU, orientations=100, **small) is None
+    assert compiled_stage("auto", SPEC, torch.float32, CPU, orientations=100, **small) is None
     assert builds == []
-    assert compiled_lattice("auto", SPEC, torch.float32, CPU, orientations=100, **big) is not None
-    assert compiled_lattice(True, SPEC, torch.float32, CPU, orientations=1, **small) is not None
-    assert len(builds) == 2
+    assert compiled_stage("auto", SPEC, torch.float32, CPU, orientations=100, **big).layout == "orientations"
+    assert compiled_stage("auto", SPEC, torch.float32, CPU, orientations=1, **big).layout == "sources"
+    assert compiled_stage(True, SPEC, torch.float32, CPU, orientations=1, **small) is not None
+    assert builds == ["orientations", "sources", "sources"]
 
 
 def test_unusable_stored_kernel_falls_back_to_eager(kernel_dir):
     spec = simulate_spec(MOSAIC)
-    path = kernel_cache.package_path(compiled.kernel_key(spec, torch.float64, CPU, False, False))
+    path = kernel_cache.package_path(compiled.kernel_key("orientations", spec, torch.float64, CPU, False, False))
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not a kernel package")
     config = parse_args(MOSAIC).config
@@ -105,8 +111,9 @@ def test_unusable_stored_kernel_falls_back_to_eager(kernel_dir):
 
 
 def test_key_names_what_the_kernel_bakes_in():
-    key = compiled.kernel_key(SPEC, torch.float32, CPU, False, False)
-    assert compiled.kernel_key(SPEC, torch.float64, CPU, False, False) != key
+    key = compiled.kernel_key("sources", SPEC, torch.float32, CPU, False, False)
+    assert compiled.kernel_key("orientations", SPEC, torch.float32, CPU, False, False) != key
+    assert compiled.kernel_key("sources", SPEC, torch.float64, CPU, False, False) != key
     other = LatticeSpec((6.0, 5.0, 5.0), CrystalShape.SQUARE, 1.0, 100.0, False)
-    assert compiled.kernel_key(other, torch.float32, CPU, False, False) != key
-    assert compiled.kernel_key(SPEC, torch.float32, CPU, True, False) != key
+    assert compiled.kernel_key("sources", other, torch.float32, CPU, False, False) != key
+    assert compiled.kernel_key("sources", SPEC, torch.float32, CPU, True, False) != key
