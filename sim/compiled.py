@@ -36,7 +36,7 @@ from typing import Callable, List, Optional, Union
 import torch
 
 from . import kernel_cache, lattice, physics
-from .lattice import LatticeSpec, lattice_contributions, lattice_terms
+from .lattice import LatticeSpec, cos_pi_polynomial, lattice_contributions, lattice_terms
 
 ORIENTATIONS_LAYOUT_MIN = 8
 AUTO_USE_MIN_ITERATIONS = 4_000_000
@@ -78,7 +78,7 @@ class _OrientationsModule(torch.nn.Module):
 
     def forward(self, scattering, axes, reciprocal_A, mins, *optional):
         ok, grid = _optional(optional, self.has_ok, self.has_grid)
-        return lattice_terms(self.spec, scattering, axes, ok, reciprocal_A, grid, mins)
+        return lattice_terms(self.spec, scattering, axes, ok, reciprocal_A, grid, mins, cos=cos_pi_polynomial)
 
 
 class _SourcesModule(torch.nn.Module):
@@ -95,7 +95,8 @@ class _SourcesModule(torch.nn.Module):
         s = (diffracted[None] - incident[:, :, None]) / wavelength[:, None, None]
         h = (s[:, 0:1] * axes[0][None, :, None] + s[:, 1:2] * axes[1][None, :, None]
              + s[:, 2:3] * axes[2][None, :, None])
-        return lattice_contributions(self.spec, h, ok, reciprocal_A, grid, mins).sum((0, 1))
+        return lattice_contributions(self.spec, h, ok, reciprocal_A, grid, mins,
+                                     cos=cos_pi_polynomial).sum((0, 1))
 
 
 def _build(key: str, layout: str, spec: LatticeSpec, dtype, device, has_ok: bool, has_grid: bool) -> Runner:

@@ -117,3 +117,12 @@ def test_key_names_what_the_kernel_bakes_in():
     other = LatticeSpec((6.0, 5.0, 5.0), CrystalShape.SQUARE, 1.0, 100.0, False)
     assert compiled.kernel_key("sources", other, torch.float32, CPU, False, False) != key
     assert compiled.kernel_key("sources", SPEC, torch.float32, CPU, True, False) != key
+
+
+@pytest.mark.parametrize("dtype, tolerance", [(torch.float64, 4.5e-16), (torch.float32, 3.6e-7)])
+def test_cos_polynomial_of_the_compiled_kernels_matches_the_cosine(dtype, tolerance):
+    from sim.lattice import cos_pi_polynomial
+
+    d = torch.linspace(-0.5, 0.5, 100_001, dtype=torch.float64)
+    error = (cos_pi_polynomial(d.to(dtype)).double() - torch.cos(torch.pi * d)).abs().max()
+    assert float(error) <= tolerance
