@@ -4,10 +4,11 @@
 
 For each line: the C program's wall time (when given, with OMP_NUM_THREADS=--c-threads,
 best of --c-repeat), then simulate() on the GPU in one process (first call, then the best
-of --repeat with the model built, eager and compiled), peak GPU memory, the ratio C /
-GPU, and the GPU image against the CPU image of the same process (float32, eager) with
-the golden tolerances (Pearson r >= 0.99999, sum within 1e-5, max |diff| <= 1e-4 of
-max). Then one whole `python -m sim --device cuda` process per line.
+of --repeat with the model built), peak GPU memory, the ratio C / GPU, the GPU image
+against the CPU image of the same process (float32, eager) with the golden tolerances
+(Pearson r >= 0.99999, sum within 1e-5, max |diff| <= 1e-4 of max), and the host
+synchronisations torch reports inside the chunk loop. Then one whole
+`python -m sim --device cuda` process per line.
 """
 
 from __future__ import annotations
@@ -40,16 +41,16 @@ def agreement(ours: np.ndarray, ref: np.ndarray):
     return r, sum_err, max_err, r >= 0.99999 and sum_err <= 1e-5 and max_err <= 1e-4
 
 
-def gpu_seconds(config, model, dtype, compile_mode, repeat):
+def gpu_seconds(config, model, dtype, repeat):
     """(first call, best of ``repeat`` later calls, image) on CUDA; simulate() returns host
     numpy, so every timing includes the device finishing and the copy back."""
     start = time.perf_counter()
-    result = simulate(config, device="cuda", dtype=dtype, model=model, compile=compile_mode)
+    result = simulate(config, device="cuda", dtype=dtype, model=model)
     first_s = time.perf_counter() - start
     times = []
     for _ in range(max(1, repeat)):
         start = time.perf_counter()
-        result = simulate(config, device="cuda", dtype=dtype, model=model, compile=compile_mode)
+        result = simulate(config, device="cuda", dtype=dtype, model=model)
         times.append(time.perf_counter() - start)
     return first_s, min(times), result.image
 
@@ -88,16 +89,10 @@ def c_seconds(binary, argv, threads, repeat, scratch):
     return min(runs)
 
 
-def runs(modes):
-    """(dtype, compile) pairs for the --modes asked for."""
-    table = {"eager": [(torch.float32, False), (torch.float64, False)], "compiled": [(torch.float32, True)]}
-    return [run for mode in modes for run in table[mode]]
-
-
 def in_process(args, scratch) -> None:
     print(f"GPU: {torch.cuda.get_device_name(0)}; torch {torch.__version__}; "
           f"{os.cpu_count()} CPU cores")
-    header = (f"{'line':18s} {'C s':>7s} {'mode':16s} {'first s':>8s} {'best s':>8s} {'C/GPU':>7s} "
+    header = (f"{'line':18s} {'C s':>7s} {'dtype':16s} {'first s':>8s} {'best s':>8s} {'C/GPU':>7s} "
               f"{'GPU MB':>7s} {'r':>12s} {'sum err':>9s} {'max err':>9s} ok")
     print(header)
     for name in args.lines:
@@ -106,18 +101,17 @@ def in_process(args, scratch) -> None:
         c_time = c_seconds(args.c_binary, LINES[name], args.c_threads, args.c_repeat, scratch) \
             if args.c_binary else None
         cpu_image = simulate(config, device="cpu", dtype=torch.float32, model=model, compile=False).image
-        for dtype, mode in runs(args.modes):
+        for dtype in (torch.float32, torch.float64):
             torch.cuda.reset_peak_memory_stats()
-            first, best, image = gpu_seconds(config, model, dtype, mode, args.repeat)
+            first, best, image = gpu_seconds(config, model, dtype, args.repeat)
             peak_mb = torch.cuda.max_memory_allocated() / 2 ** 20
             r, sum_err, max_err, ok = agreement(image, cpu_image)
-            label = f"{str(dtype)[6:]} {'compiled' if mode else 'eager'}"
+            label = str(dtype)[6:]
             ratio = f"{c_time / best:7.1f}" if c_time else f"{'-':>7s}"
             c_col = f"{c_time:7.2f}" if c_time else f"{'-':>7s}"
             print(f"{name:18s} {c_col} {label:16s} {first:8.3f} {best:8.4f} {ratio} {peak_mb:7.0f} "
                   f"{r:12.9f} {sum_err:9.2e} {max_err:9.2e} {'yes' if ok else 'NO'}", flush=True)
-        if "eager" in args.modes:
-            print(f"{name:18s} {chunk_loop_syncs(config, model)}", flush=True)
+        print(f"{name:18s} {chunk_loop_syncs(config, model)}", flush=True)
 
 
 def whole_processes(args, scratch) -> None:
@@ -136,14 +130,14 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--c-repeat", type=int, default=1, help="runs of the C program (best taken)")
     parser.add_argument("--lines", nargs="*", default=list(LINES))
-    parser.add_argument("--modes", nargs="*", choices=["eager", "compiled"], default=["eager", "compiled"])
+    parser.add_argument("--no-inprocess", action="store_true", help="skip the in-process timings")
     parser.add_argument("--no-whole", action="store_true", help="skip the whole-process runs")
     args = parser.parse_args()
     if not torch.cuda.is_available():
         print("no CUDA device: nothing to measure", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as scratch:
-        if args.modes:
+        if not args.no_inprocess:
             in_process(args, scratch)
         if not args.no_whole:
             whole_processes(args, scratch)

@@ -14,8 +14,9 @@ about 17 ms): orientations layout 4-5 ms from 8 orientations on (33 ms for one),
 layout 7 ms for 15 sources x 1 orientation. Building a kernel takes 10-15 s, once per
 machine for each key; loading a stored one takes milliseconds. ``compile="auto"``:
 
-- on CUDA, never: the eager kernels already run at memory speed there
-  (``benchmarks/bench_gpu.py`` measures both);
+- on CUDA, never (nor with ``compile=True``): the eager kernels already run at memory
+  speed there (``benchmarks/bench_gpu.py``: the heavy lines in 14-50 ms on an H200), and a
+  CUDA package built with torch 2.11 crashed its loader;
 - on the CPU, a stored kernel is used for runs from ``AUTO_USE_MIN_ITERATIONS``
   (pixel x sample x orientation iterations), and a missing one is built for runs from
   ``AUTO_BUILD_MIN_ITERATIONS`` (a second or more eagerly), which later runs then load.
@@ -168,6 +169,9 @@ def compiled_stage(mode: CompileMode, spec: LatticeSpec, dtype: torch.dtype, dev
                    has_ok: bool, has_grid: bool, iterations: int, orientations: int) -> Optional[CompiledStage]:
     """The compiled inner stage to use for a run, or None to run eagerly (see the module doc)."""
     if not mode or (mode == "auto" and (device.type != "cpu" or iterations < AUTO_USE_MIN_ITERATIONS)):
+        return None
+    if device.type != "cpu":
+        warnings.warn(f"compiled kernels are built for the CPU only; running eagerly on {device.type}")
         return None
     layout = "orientations" if orientations >= ORIENTATIONS_LAYOUT_MIN else "sources"
     key = kernel_key(layout, spec, dtype, device, has_ok, has_grid)

@@ -89,6 +89,8 @@ def test_auto_policy(kernel_dir, monkeypatch):
     big = dict(has_ok=False, has_grid=False, iterations=10**9)
     assert compiled_stage(False, SPEC, torch.float32, CPU, orientations=100, **big) is None
     assert compiled_stage("auto", SPEC, torch.float32, torch.device("cuda"), orientations=100, **big) is None
+    with pytest.warns(UserWarning, match="CPU only"):
+        assert compiled_stage(True, SPEC, torch.float32, torch.device("cuda"), orientations=100, **big) is None
     small = dict(has_ok=False, has_grid=False, iterations=compiled.AUTO_BUILD_MIN_ITERATIONS - 1)
     assert compiled_stage("auto", SPEC, torch.float32, CPU, orientations=100, **small) is None
     assert builds == []
