@@ -1,8 +1,14 @@
 """``python -m sim <nanoBragg flags>``: see ``sim.cli``."""
 
+import os
 import sys
 
 from .cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Every output file is closed by now; skipping the interpreter's teardown (which
+    # unloads torch) saves about 0.25 s per run.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
