@@ -27,7 +27,7 @@ from .example import example_c_image, example_config, example_trace_log
 from .image_compare import load_reference
 from .live_c import LiveCTrace
 from .state import CTrace, RunOptions, ViewerState
-from .worker import BackgroundTask, simulation_job, trace_job
+from .worker import BackgroundTask, simulation_job, simulator_notes, trace_job
 
 TRACE_SUFFIXES = (".log", ".txt", ".trace")
 
@@ -50,6 +50,7 @@ class Controller(QObject):
         self.simulations.finished.connect(self._on_simulated)
         self.simulations.failed.connect(self._on_simulation_failed)
         self.simulations.cancelled.connect(lambda: self.status.emit("simulation cancelled"))
+        simulator_notes().note.connect(self.status)
         self.traces.finished.connect(state.set_our_trace)
         self.traces.failed.connect(self._on_trace_failed)
         self.live_c.finished.connect(state.set_c_trace)

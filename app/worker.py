@@ -9,6 +9,7 @@ waits. Jobs are plain functions ``job(progress, cancel) -> result``; ``simulatio
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Callable, List, Optional
 
@@ -25,6 +26,34 @@ Job = Callable[[Callable[[float], None], Callable[[], bool]], object]
 def available_devices() -> List[str]:
     """Devices the simulator can run on here: cpu, and cuda when torch sees a GPU."""
     return ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
+
+
+class _NoteRelay(QObject):
+    note = pyqtSignal(str)
+
+
+class _NoteHandler(logging.Handler):
+    def __init__(self, relay: _NoteRelay) -> None:
+        super().__init__(logging.INFO)
+        self.relay = relay
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.relay.note.emit(record.getMessage())
+
+
+_NOTES: List[_NoteRelay] = []
+
+
+def simulator_notes() -> _NoteRelay:
+    """The simulator's notes (the ``sim`` logger: a compiled kernel being built once, say)
+    as a Qt signal, delivered in the thread that first asked for it (the GUI thread)."""
+    if not _NOTES:
+        relay = _NoteRelay()
+        logger = logging.getLogger("sim")
+        logger.setLevel(logging.INFO)
+        logger.addHandler(_NoteHandler(relay))
+        _NOTES.append(relay)
+    return _NOTES[0]
 
 
 class _Relay(QObject):

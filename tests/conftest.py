@@ -11,6 +11,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 PARITY_ROWS = []
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_kernel_cache(tmp_path_factory):
+    """Compiled kernels go to a folder of this test session: no test reads the user's
+    stored kernels (which would change which code path runs) or leaves any behind."""
+    previous = os.environ.get("NANOBRAGG_KERNEL_CACHE")
+    os.environ["NANOBRAGG_KERNEL_CACHE"] = str(tmp_path_factory.mktemp("kernels"))
+    yield
+    if previous is None:
+        os.environ.pop("NANOBRAGG_KERNEL_CACHE", None)
+    else:
+        os.environ["NANOBRAGG_KERNEL_CACHE"] = previous
+
+
 @pytest.fixture
 def golden():
     from tests.golden import require_golden

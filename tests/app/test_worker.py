@@ -74,3 +74,17 @@ def test_job_errors_arrive_as_one_line(qtbot):
     with qtbot.waitSignal(task.failed) as failed:
         task.submit(job)
     assert failed.args == ["file.hkl:3: bad thing"]
+
+
+def test_simulator_notes_from_a_worker_thread_reach_the_status_bar(qtbot, make_window, fast_args):
+    import logging
+    import threading
+
+    window = make_window(fast_args)
+    note = "building the compiled sources kernel for this crystal once"
+    with qtbot.waitSignal(window.controller.status, timeout=5000) as signal:
+        thread = threading.Thread(target=lambda: logging.getLogger("sim.compiled").info(note))
+        thread.start()
+        thread.join()
+    assert signal.args == [note]
+    qtbot.waitUntil(lambda: window.note.text() == note, timeout=5000)
