@@ -3,7 +3,8 @@
     python benchmarks/bench_inprocess.py [--golden ../shared/golden]
 
 For the light line it prints the first simulate() of the process and the median of the
-following ones (model already built, as in the viewer), float32 and float64. For every
+following ones (model already built), float32 and float64; for the viewer's built-in
+example, the median re-simulation after a change (model rebuilt, as the viewer does). For every
 golden case it prints the median time to trace one pixel and the ratio to simulating
 that case's whole image in the same process.
 """
@@ -48,6 +49,16 @@ def resimulation() -> None:
               f"(ratio {again / first:.2f})")
 
 
+def example_resimulation() -> None:
+    from app.example import example_config  # the example's config; imports no Qt
+
+    config = example_config()
+    for dtype in (torch.float32, torch.float64):
+        simulate(config, device="cpu", dtype=dtype)
+        again = statistics.median(timed(lambda: simulate(config, device="cpu", dtype=dtype), 5))
+        print(f"built-in example {str(dtype)[6:]}: re-simulation after a change {again:.3f} s")
+
+
 def traces(golden: Path) -> None:
     print(f"{'case':22s} {'trace ms':>9s} {'image s':>8s} {'trace/image':>12s}")
     for folder in sorted(p for p in golden.iterdir() if (p / "case.json").exists()):
@@ -69,6 +80,7 @@ def main() -> int:
     parser.add_argument("--golden", type=Path, default=Path(os.environ.get("NANOBRAGG_GOLDEN", default)))
     args = parser.parse_args()
     resimulation()
+    example_resimulation()
     if args.golden.exists():
         traces(args.golden.resolve())
     return 0
