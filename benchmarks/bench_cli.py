@@ -6,13 +6,18 @@ Runs every line with the C program (when given) and with ours, in the same bench
 run and the same scratch folder, and prints wall time, peak memory and the ratio
 ours / C. Our first run of each line is shown apart ("first s"): with an empty kernel
 cache it includes building the compiled kernel (sim.compiled), which later runs load.
+With the C program, our float image is also checked against its image with the golden
+tolerances ("agrees": Pearson r >= 0.99999, sum within 1e-5, max |diff| <= 1e-4 of max).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
+
+import numpy as np
 
 from _runner import best_of
 
@@ -27,6 +32,14 @@ LINES = {
 OUTPUTS = "-floatfile float.bin -intfile int.img -nonoise -nopgm".split()
 
 
+def agrees(ours_file: str, c_file: str) -> str:
+    ours, c = (np.fromfile(f, dtype="<f4").astype(np.float64) for f in (ours_file, c_file))
+    r = np.corrcoef(ours, c)[0, 1]
+    ok = r >= 0.99999 and abs(ours.sum() - c.sum()) <= 1e-5 * abs(c.sum()) and \
+        np.abs(ours - c).max() <= 1e-4 * c.max()
+    return f"{'yes' if ok else 'NO'} (max |diff| {np.abs(ours - c).max() / c.max():.1e} of max)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--c-binary", help="path of a C nanoBragg binary to compare against")
@@ -35,21 +48,24 @@ def main() -> int:
     parser.add_argument("--lines", nargs="*", default=list(LINES))
     args = parser.parse_args()
     dtypes = args.dtype or ["float32", "float64"]
-    print(f"{'line':18s} {'program':14s} {'wall s':>8s} {'peak MB':>8s} {'ours/C':>7s} {'first s':>8s}")
+    print(f"{'line':18s} {'program':14s} {'wall s':>8s} {'peak MB':>8s} {'ours/C':>7s} {'first s':>8s}  agrees")
     with tempfile.TemporaryDirectory() as scratch:
         for name in args.lines:
             c_time = None
             if args.c_binary:
                 c = best_of([args.c_binary] + LINES[name] + OUTPUTS, args.repeat, scratch)
                 c_time = c.seconds
+                os.replace(os.path.join(scratch, "float.bin"), os.path.join(scratch, "c_float.bin"))
                 print(f"{name:18s} {'C':14s} {c.seconds:8.2f} {c.peak_mb:8.0f} {'':>7s}")
             for dtype in dtypes:
                 ours_argv = [sys.executable, "-m", "sim"] + LINES[name] + OUTPUTS + ["--dtype", dtype]
                 first = best_of(ours_argv, 1, scratch)
                 ours = best_of(ours_argv, args.repeat, scratch)
                 ratio = f"{ours.seconds / c_time:7.2f}" if c_time else f"{'-':>7s}"
+                check = agrees(os.path.join(scratch, "float.bin"), os.path.join(scratch, "c_float.bin")) \
+                    if c_time else "-"
                 print(f"{name:18s} {'ours ' + dtype:14s} {ours.seconds:8.2f} {ours.peak_mb:8.0f} {ratio} "
-                      f"{first.seconds:8.2f}")
+                      f"{first.seconds:8.2f}  {check}")
     return 0
 
 
