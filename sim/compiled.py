@@ -57,10 +57,7 @@ def _source_digest() -> str:
 
 def kernel_key(layout: str, spec: LatticeSpec, dtype: torch.dtype, device: torch.device, has_ok: bool,
                has_grid: bool) -> str:
-    target = device.type
-    if device.type == "cuda":
-        target += "-sm%d%d" % torch.cuda.get_device_capability(device)
-    return f"{layout} {_source_digest()} {dtype} {target} {spec!r} ok={has_ok} grid={has_grid}"
+    return f"{layout} {_source_digest()} {dtype} {device.type} {spec!r} ok={has_ok} grid={has_grid}"
 
 
 def _optional(rest, has_ok: bool, has_grid: bool):
