@@ -128,3 +128,14 @@ def test_cos_polynomial_of_the_compiled_kernels_matches_the_cosine(dtype, tolera
     d = torch.linspace(-0.5, 0.5, 100_001, dtype=torch.float64)
     error = (cos_pi_polynomial(d.to(dtype)).double() - torch.cos(torch.pi * d)).abs().max()
     assert float(error) <= tolerance
+
+
+def test_unwritable_kernel_folder_falls_back_to_eager(kernel_dir, monkeypatch):
+    blocker = kernel_dir / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("NANOBRAGG_KERNEL_CACHE", str(blocker / "kernels"))
+    config = parse_args(MOSAIC).config
+    with pytest.warns(UserWarning, match="compiled kernel unavailable"):
+        fused = simulate(config, device="cpu", dtype=torch.float64, compile=True).image
+    eager = simulate(config, device="cpu", dtype=torch.float64, compile=False).image
+    assert np.array_equal(fused, eager)
