@@ -211,7 +211,8 @@ class Controller(QObject):
             return  # a newer config is on its way
         self.state.set_result(result)
         self.status.emit(f"simulated {result.image.shape[0]} x {result.image.shape[1]} pixels in"
-                         f" {result.elapsed_s:.2f} s ({result.device}, {result.dtype})")
+                         f" {result.elapsed_s:.2f} s ({result.device}, {result.dtype}"
+                         + ("" if result.kernel == "eager" else f", {result.kernel} kernel") + ")")
         pixel = self.state.pixel
         if pixel is not None and not on_image(pixel, self.state.shape):
             self.state.select_pixel(None)  # the detector has shrunk under it

@@ -148,7 +148,7 @@ def _image(parsed, model, explicit_only: bool) -> None:
     result = simulate(model.config, device=parsed.device, dtype=parsed.dtype, progress=bar, model=model)
     bar.close()
     stats = image_stats(result.image.astype("float32"), roi_mask(model))
-    print("\n".join(image_summary(stats, result.device, result.dtype, result.elapsed_s)))
+    print("\n".join(image_summary(stats, result.device, result.dtype, result.elapsed_s, result.kernel)))
     print("\n".join(write_outputs(model, result.image, explicit_only=explicit_only)))
 
 

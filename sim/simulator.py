@@ -45,6 +45,8 @@ class SimResult:
     dtype: str
     elapsed_s: float
     image_tensor: Optional[torch.Tensor] = None
+    #: How the inner stage ran: "eager", or "compiled orientations"/"compiled sources" (sim.compiled).
+    kernel: str = "eager"
 
     @property
     def config(self) -> SimConfig:
@@ -168,7 +170,8 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     image = torch.zeros((s1 - s0, f1 - f0), dtype=dtype, device=device).index_put(
         (slow_t - s0, fast_t - f0), values)
     return SimResult(image.detach().cpu().numpy(), window, model, str(device),
-                     str(dtype).replace("torch.", ""), time.perf_counter() - start, image)
+                     str(dtype).replace("torch.", ""), time.perf_counter() - start, image,
+                     "eager" if compiled is None else f"compiled {compiled.layout}")
 
 
 def _run_chunks(k, slow_t, fast_t, chunk, progress, cancel, dtype, grad=False) -> torch.Tensor:

@@ -50,8 +50,10 @@ def _structure_factor_line(model: SimModel) -> str:
     return f"  {sf.count} initialized hkls (all others ={sf.default_F:g}), {how}"
 
 
-def image_summary(stats: ImageStats, device: str, dtype: str, elapsed_s: float) -> List[str]:
+def image_summary(stats: ImageStats, device: str, dtype: str, elapsed_s: float,
+                  kernel: str = "eager") -> List[str]:
     s, f = stats.max_at_slow_fast
-    return [f"simulated on {device} in {dtype}: {elapsed_s:.3f} s",
+    how = "" if kernel == "eager" else f" ({kernel} kernel)"
+    return [f"simulated on {device} in {dtype}: {elapsed_s:.3f} s{how}",
             f"max_I = {stats.max_I:g}  at pixel (slow {s}, fast {f})",
             f"mean= {stats.mean:g} rms= {stats.rms:g} rmsd= {stats.rmsd:g}"]

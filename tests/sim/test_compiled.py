@@ -54,6 +54,8 @@ def test_compiled_image_equals_eager_image_and_is_stored(argv, layout, kernel_di
     assert np.abs(fused - eager).max() <= 1e-12 * eager.max()
     assert len(list(kernel_dir.glob("*/*.pt2"))) == 1
     assert layout in (next(kernel_dir.glob("*/keys.txt"))).read_text()
+    result = simulate(parse_args(argv).config, device="cpu", dtype=torch.float64, compile=True)
+    assert result.kernel == f"compiled {layout}"
     # A later run finds the stored kernel: "auto" uses it without building.
     monkeypatch.setattr(compiled, "_build", no_build)
     monkeypatch.setattr(kernel_cache, "_LOADED", {})
