@@ -153,7 +153,8 @@ class CompiledStage:
         else:
             diffracted = samples["diffracted_vec"]
             p = diffracted.shape[0]
-            inputs = [diffracted.reshape(-1, 3).T, k.incident, k.wavelength_m, k.axes, k.reciprocal_A, k.hkl_mins]
+            inputs = [diffracted.reshape(-1, 3).T, k.incident, k.wavelength_m, k.axes, k.reciprocal_A,
+                      k.hkl_mins]
             ok = None if ok is None else ok.reshape(-1, ok.shape[-1]).T[:, None, :]
         if ok is not None:
             inputs.append(ok)
@@ -163,7 +164,8 @@ class CompiledStage:
 
 
 def compiled_stage(mode: CompileMode, spec: LatticeSpec, dtype: torch.dtype, device: torch.device,
-                   has_ok: bool, has_grid: bool, iterations: int, orientations: int) -> Optional[CompiledStage]:
+                   has_ok: bool, has_grid: bool, iterations: int,
+                   orientations: int) -> Optional[CompiledStage]:
     """The compiled inner stage to use for a run, or None to run eagerly (see the module doc)."""
     if not mode or (mode == "auto" and (device.type != "cpu" or iterations < AUTO_USE_MIN_ITERATIONS)):
         return None
@@ -180,6 +182,7 @@ def compiled_stage(mode: CompileMode, spec: LatticeSpec, dtype: torch.dtype, dev
             runner = _build(key, layout, spec, dtype, device, has_ok, has_grid)
     except Exception as err:  # noqa: BLE001 - any compiler or loader failure means "run eagerly"
         _FAILED.add(key)
-        warnings.warn(f"compiled kernel unavailable ({type(err).__name__}: {str(err)[:200]}); running eagerly")
+        reason = f"{type(err).__name__}: {str(err)[:200]}"
+        warnings.warn(f"compiled kernel unavailable ({reason}); running eagerly")
         return None
     return None if runner is None else CompiledStage(layout, runner, dtype)

@@ -235,8 +235,9 @@ def _factors(k: KernelInputs, st: dict):
 
     Without -oversample_omega/thick/polar the C uses a single sample's value (the first
     sub-pixel; the last layer's first sub-pixel; the first source -dmin does not skip, the
-    first source without -dmin), so only those are computed; dimensions keep size 1 where a value is not needed. Returns
-    (omega, capture, polar, polar_ok) with ``polar_ok`` the samples eligible for polarization.
+    first source without -dmin), so only those are computed; dimensions keep size 1 where
+    a value is not needed. Returns (omega, capture, polar, polar_ok) with ``polar_ok`` the
+    samples eligible for polarization.
     """
     diffracted, airpath = st["diffracted_vec"], st["R_distance_meters"]
     first = (slice(None), slice(0, 1), slice(0, 1), slice(0, 1))

@@ -3,9 +3,9 @@
 ``torch.compile`` costs about two seconds in every process, even with its cache warm
 (importing dynamo and inductor, tracing, guards). An AOTInductor package is built once
 per machine for a kernel's ``key`` (dtype, device, the crystal's static description and
-which optional inputs it takes; the folder also names the torch version and the CPU); its sizes are dynamic, so one package serves every
-detector size, chunk and orientation count. Loading one imports neither dynamo nor
-inductor.
+which optional inputs it takes; the folder also names the torch version and the CPU).
+Its sizes are dynamic, so one package serves every detector size, chunk and orientation
+count. Loading one imports neither dynamo nor inductor.
 
 Packages live in ``$NANOBRAGG_KERNEL_CACHE``, else ``$XDG_CACHE_HOME/nanobragg-studio/kernels``
 (``~/.cache/...``), in a folder per torch version; deleting it is always safe.
