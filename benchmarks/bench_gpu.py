@@ -24,21 +24,13 @@ import warnings
 import numpy as np
 import torch
 
+from _agreement import agreement
 from _runner import best_of
 from bench_cli import LINES, OUTPUTS
 from sim.cli_args import parse_args
 from sim.model import build_model
 from sim import simulator
 from sim.simulator import simulate
-
-
-def agreement(ours: np.ndarray, ref: np.ndarray):
-    """(Pearson r, relative sum error, max |diff| / max) and whether the golden tolerances hold."""
-    a, b = ours.astype(np.float64).ravel(), ref.astype(np.float64).ravel()
-    r = float(np.corrcoef(a, b)[0, 1])
-    sum_err = abs(a.sum() - b.sum()) / abs(b.sum())
-    max_err = float(np.abs(a - b).max() / b.max())
-    return r, sum_err, max_err, r >= 0.99999 and sum_err <= 1e-5 and max_err <= 1e-4
 
 
 def gpu_seconds(config, model, dtype, repeat):

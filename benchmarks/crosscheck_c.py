@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from _agreement import agreement
+
 BASE = ("-cell 70 80 90 80 95 100 -default_F 50 -N 4 -lambda 1.1 -distance 80 -detpixels 96 "
         "-pixel 0.3 -misset 11 -22 33 -nonoise -nopgm -intfile i.img").split()
 EXTRAS = [
@@ -46,11 +48,7 @@ def compare(c_image: np.ndarray, ours: np.ndarray) -> str:
         return f"shapes differ: C {c_image.shape}, ours {ours.shape}"
     if c_image.max() == 0:
         return f"C image is all zero; ours max {ours.max():.3g}"
-    r = np.corrcoef(c_image, ours)[0, 1]
-    total = c_image.sum(dtype=np.float64)
-    sum_err = abs(total - ours.sum(dtype=np.float64)) / total
-    max_err = np.abs(c_image - ours).max() / c_image.max()
-    ok = r >= 0.99999 and sum_err <= 1e-5 and max_err <= 1e-4
+    r, sum_err, max_err, ok = agreement(ours, c_image)
     return f"r={r:.9f} sum={sum_err:.1e} max={max_err:.1e} {'ok' if ok else 'FAIL'}"
 
 
