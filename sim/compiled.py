@@ -27,6 +27,7 @@ say) the run goes on eagerly with a warning.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 _FAILED = set()  # keys that failed to build or load in this process: not tried again
 
 
+@functools.lru_cache(maxsize=None)
 def _source_digest() -> str:
     """Changes whenever the code a stored kernel was built from changes."""
     text = b"".join(Path(m.__file__).read_bytes() for m in (lattice, physics)) + Path(__file__).read_bytes()
@@ -137,6 +139,7 @@ class CompiledStage:
 
     def __init__(self, layout: str, runner: Runner, dtype: torch.dtype):
         self.layout, self.runner, self.dtype = layout, runner, dtype
+        self._grid = (None, None)  # (the run's table, that table in the run's dtype)
 
     @property
     def needs_scattering(self) -> bool:
@@ -159,8 +162,15 @@ class CompiledStage:
         if ok is not None:
             inputs.append(ok)
         if k.hkl_grid is not None:
-            inputs.append(k.hkl_grid.to(self.dtype))
+            inputs.append(self._grid_in_dtype(k.hkl_grid))
         return self.runner([t.contiguous() for t in inputs])[0].reshape(p, -1)
+
+
+    def _grid_in_dtype(self, grid: torch.Tensor) -> torch.Tensor:
+        """The structure factor table in the run's dtype, converted once per run, not per chunk."""
+        if self._grid[0] is not grid:
+            self._grid = (grid, grid.to(self.dtype).contiguous())
+        return self._grid[1]
 
 
 def compiled_stage(mode: CompileMode, spec: LatticeSpec, dtype: torch.dtype, device: torch.device,
