@@ -39,7 +39,7 @@ class Sources:
         return int(self.directions.shape[0])
 
 
-def sampling_steps(range_, step, steps, steps_only_range=1.0, ceil_mode=True):
+def sampling_steps(range_, step, steps, steps_only_range=1.0):
     """nanoBragg's auto-selection of (range, step, steps) for one sampled dimension.
 
     ``range_``/``step`` < 0 and ``steps`` <= 0 mean "not given". Ends with the C's sanity
