@@ -26,6 +26,13 @@ def click_pixel(qtbot, panel, x: float, y: float):
     qtbot.mouseClick(panel.graphics.viewport(), Qt.MouseButton.LeftButton, pos=pos)
 
 
+def hover_pixel(qtbot, panel, slow: float, fast: float, x_range, y_range):
+    """Zoom the panel to ``x_range`` x ``y_range`` and move the mouse over (slow, fast)."""
+    panel.view_box.setRange(xRange=x_range, yRange=y_range, padding=0)
+    qtbot.wait(20)
+    panel._on_mouse_moved(panel.view_point((slow, fast)))
+
+
 def stand_in_c_binary(folder: Path, log_dir: Path = EXAMPLE_DIR) -> Path:
     """An executable that acts as the instrumented C nanoBragg: it records its arguments and
     prints the stored golden trace log of the pixel after -trace_pixel (exit 1 if none)."""

@@ -3,7 +3,7 @@
 import pytest
 
 from app.display import on_image, pixel_at
-from tests.app.helpers import click_pixel, wait_idle
+from tests.app.helpers import click_pixel, hover_pixel, wait_idle
 
 
 @pytest.mark.parametrize("x, y, pixel", [
@@ -56,9 +56,7 @@ def test_image_rows_are_slow_and_columns_fast(qtbot, make_window, fast_args):
 def test_hover_readout_names_the_pixel_under_the_mouse(qtbot, make_window, fast_args):
     window = make_window(fast_args)
     panel = window.image_panel
-    panel.view_box.setRange(xRange=(259, 266), yRange=(365, 372), padding=0)
-    qtbot.wait(20)
-    panel._on_mouse_moved(panel.view_point((368.01, 262.99)))
+    hover_pixel(qtbot, panel, 368.01, 262.99, x_range=(259, 266), y_range=(365, 372))
     text = window.readout.text()
     assert text.startswith("slow 368  fast 262")
     assert "\u00c5" in text and "hkl" in text and "2\u03b8" in text

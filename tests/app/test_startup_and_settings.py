@@ -12,7 +12,7 @@ from app.example import EXAMPLE_PIXEL, example_config
 from app.main import open_window
 from app.settings import Settings
 from app.trace_summary import HINT
-from tests.app.helpers import wait_idle
+from tests.app.helpers import hover_pixel, wait_idle
 
 
 def _options(**given):
@@ -81,9 +81,7 @@ def test_dropping_a_log_loads_it(qtbot, make_window, fast_args, example_log):
 def test_t_traces_the_hovered_pixel_and_a_resets_zoom(qtbot, make_window, fast_args):
     window = make_window(fast_args)
     panel = window.image_panel
-    panel.view_box.setRange(xRange=(260, 266), yRange=(366, 372), padding=0)
-    qtbot.wait(20)
-    panel._on_mouse_moved(panel.view_point((368.5, 262.5)))
+    hover_pixel(qtbot, panel, 368.5, 262.5, x_range=(260, 266), y_range=(366, 372))
     window.activateWindow()
     window.image_panel.graphics.setFocus()
     qtbot.keyClick(window.image_panel.graphics, Qt.Key.Key_T)
