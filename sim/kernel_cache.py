@@ -13,6 +13,7 @@ Packages live in ``$NANOBRAGG_KERNEL_CACHE``, else ``$XDG_CACHE_HOME/nanobragg-s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import platform
@@ -34,6 +35,7 @@ def cache_dir() -> Path:
     return Path(root) / f"torch-{torch.__version__}-{platform.machine()}-{_cpu_signature()}"
 
 
+@functools.lru_cache(maxsize=None)
 def _cpu_signature() -> str:
     """Short digest of the CPU's instruction-set flags: a kernel built with AVX-512 must not
     be loaded on an older CPU sharing the same home folder."""
