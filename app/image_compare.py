@@ -14,6 +14,7 @@ from typing import Tuple
 
 import numpy as np
 
+from sim.agreement import image_agreement
 from sim.errors import InputError
 from sim.export import smv_counts
 from sim.io.floatfile import read_float32
@@ -87,29 +88,9 @@ def compare_images(result, reference: ReferenceImage) -> ImageComparison:
     difference = ours - theirs
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(theirs != 0, ours / theirs, np.where(ours == 0, 1.0, np.nan))
-    return ImageComparison(ours, theirs, reference.units, difference, ratio,
-                           pearson_r(ours, theirs), _sum_rel_error(ours, theirs),
-                           float(np.abs(difference).max(initial=0.0)),
-                           _max_rel_error(difference, theirs))
-
-
-def pearson_r(a: np.ndarray, b: np.ndarray) -> float:
-    """Pearson correlation of two images; NaN when either is constant."""
-    a, b = a.ravel() - a.mean(), b.ravel() - b.mean()
-    norm = float(np.sqrt((a * a).sum() * (b * b).sum()))
-    return float((a * b).sum() / norm) if norm > 0 else float("nan")
-
-
-def _sum_rel_error(ours: np.ndarray, theirs: np.ndarray) -> float:
-    total = float(theirs.sum())
-    diff = float(ours.sum()) - total
-    return diff / total if total != 0 else (0.0 if diff == 0 else float("inf"))
-
-
-def _max_rel_error(difference: np.ndarray, theirs: np.ndarray) -> float:
-    peak = float(np.abs(theirs).max(initial=0.0))
-    worst = float(np.abs(difference).max(initial=0.0))
-    return worst / peak if peak > 0 else (0.0 if worst == 0 else float("inf"))
+    a = image_agreement(ours, theirs)
+    return ImageComparison(ours, theirs, reference.units, difference, ratio, a.pearson_r,
+                           a.sum_rel_error, a.max_abs_error, a.max_rel_error)
 
 
 def summary(c: ImageComparison) -> str:

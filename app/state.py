@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from sim.agreement import TRACE_RTOL
 from sim.config import SimConfig
 from sim.trace.compare import Comparison, compare_traces
 from sim.trace.record import TraceRecord
@@ -22,7 +23,7 @@ Pixel = Tuple[int, int]
 
 #: Relative tolerance of the trace comparison per precision: float64 must match the C to
 #: 1e-9; float32 carries ~7 digits.
-DEFAULT_RTOL = {"float64": 1e-9, "float32": 1e-5}
+DEFAULT_RTOL = {"float64": TRACE_RTOL, "float32": 1e-5}
 
 
 @dataclass(frozen=True)

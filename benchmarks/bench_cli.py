@@ -19,7 +19,7 @@ import tempfile
 
 import numpy as np
 
-from _agreement import agreement
+from sim.agreement import image_agreement
 from _runner import best_of
 
 BASE = "-cell 100 100 100 90 90 90 -default_F 100 -N 5 -lambda 6.2 -distance 100".split()
@@ -34,8 +34,8 @@ OUTPUTS = "-floatfile float.bin -intfile int.img -nonoise -nopgm".split()
 
 
 def agrees(ours_file: str, c_file: str) -> str:
-    _, _, max_err, ok = agreement(*(np.fromfile(f, dtype="<f4") for f in (ours_file, c_file)))
-    return f"{'yes' if ok else 'NO'} (max |diff| {max_err:.1e} of max)"
+    a = image_agreement(*(np.fromfile(f, dtype="<f4") for f in (ours_file, c_file)))
+    return f"{'yes' if a.within_golden else 'NO'} (max |diff| {a.max_rel_error:.1e} of max)"
 
 
 def main() -> int:

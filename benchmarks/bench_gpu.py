@@ -24,7 +24,7 @@ import warnings
 import numpy as np
 import torch
 
-from _agreement import agreement
+from sim.agreement import image_agreement
 from _runner import best_of
 from bench_cli import LINES, OUTPUTS
 from sim.cli_args import parse_args
@@ -97,7 +97,8 @@ def in_process(args, scratch) -> None:
             torch.cuda.reset_peak_memory_stats()
             first, best, image = gpu_seconds(config, model, dtype, args.repeat)
             peak_mb = torch.cuda.max_memory_allocated() / 2 ** 20
-            r, sum_err, max_err, ok = agreement(image, cpu_image)
+            a = image_agreement(image, cpu_image)
+            r, sum_err, max_err, ok = a.pearson_r, abs(a.sum_rel_error), a.max_rel_error, a.within_golden
             label = str(dtype)[6:]
             ratio = f"{c_time / best:7.1f}" if c_time else f"{'-':>7s}"
             c_col = f"{c_time:7.2f}" if c_time else f"{'-':>7s}"

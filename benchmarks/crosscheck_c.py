@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _agreement import agreement
+from sim.agreement import image_agreement
 
 BASE = ("-cell 70 80 90 80 95 100 -default_F 50 -N 4 -lambda 1.1 -distance 80 -detpixels 96 "
         "-pixel 0.3 -misset 11 -22 33 -nonoise -nopgm -intfile i.img").split()
@@ -48,8 +48,9 @@ def compare(c_image: np.ndarray, ours: np.ndarray) -> str:
         return f"shapes differ: C {c_image.shape}, ours {ours.shape}"
     if c_image.max() == 0:
         return f"C image is all zero; ours max {ours.max():.3g}"
-    r, sum_err, max_err, ok = agreement(ours, c_image)
-    return f"r={r:.9f} sum={sum_err:.1e} max={max_err:.1e} {'ok' if ok else 'FAIL'}"
+    a = image_agreement(ours, c_image)
+    return (f"r={a.pearson_r:.9f} sum={abs(a.sum_rel_error):.1e} max={a.max_rel_error:.1e} "
+            f"{'ok' if a.within_golden else 'FAIL'}")
 
 
 def run_line(c_binary: str, args, scratch: Path) -> str:

@@ -12,6 +12,7 @@ import math
 import sys
 from typing import List, Optional, Sequence
 
+from sim.agreement import TRACE_ATOL, TRACE_RTOL
 from sim.errors import InputError
 from sim.trace.c_log import load_trace_log
 from sim.trace.compare import compare_traces, format_table, to_csv
@@ -56,10 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("ours", help="our trace log (TRACE_PY lines)")
     parser.add_argument("theirs", metavar="c_log",
                         help="the C program's log of the same pixel (TRACE_C lines)")
-    parser.add_argument("--rtol", type=_tolerance, default=1e-9,
-                        help="relative tolerance, scaled to each vector's norm (default 1e-9)")
-    parser.add_argument("--atol", type=_tolerance, default=1e-12,
-                        help="absolute tolerance where the two values bracket zero (default 1e-12)")
+    parser.add_argument("--rtol", type=_tolerance, default=TRACE_RTOL,
+                        help=f"relative tolerance, scaled to each vector's norm (default {TRACE_RTOL:g})")
+    parser.add_argument("--atol", type=_tolerance, default=TRACE_ATOL,
+                        help=f"absolute tolerance where the two values bracket zero (default {TRACE_ATOL:g})")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the comparison as JSON")
     output.add_argument("--csv", action="store_true", help="print the comparison as CSV")

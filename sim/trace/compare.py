@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from sim.agreement import TRACE_ATOL, TRACE_RTOL
 from sim.errors import InputError
 from sim.trace.format import format_value
 from sim.trace.record import TraceEntry, TraceRecord, Value
@@ -87,7 +88,7 @@ class Comparison:
 
 
 def compare_traces(ours: TraceRecord, theirs: TraceRecord,
-                   rtol: float = 1e-9, atol: float = 1e-12) -> Comparison:
+                   rtol: float = TRACE_RTOL, atol: float = TRACE_ATOL) -> Comparison:
     """Compare ``ours`` with ``theirs`` (usually the C trace) entry by entry.
 
     Raises InputError when the two traces are for different pixels.

@@ -8,7 +8,8 @@ from sim.io.floatfile import write_float32
 
 from app.display import DIFFERENCE, OURS, RATIO, THEIRS
 from app.example import example_c_image
-from app.image_compare import COUNTS, PHOTONS, pearson_r
+from app.image_compare import COUNTS, PHOTONS
+from sim.agreement import pearson_r
 from tests.app.helpers import click_pixel, wait_idle
 
 

@@ -1,17 +1,16 @@
 """Every golden case's image, replayed from its C command line, against the C program's image.
 
-Tolerances are the golden README's: Pearson r >= 0.99999, sum within 1e-5 relative,
-max |diff| <= 1e-4 x image max, in float64. One table of all cases is printed at the end.
+Tolerances are the golden README's (``sim.agreement``), in float64. One table of all cases is printed at the end.
 """
 
 from __future__ import annotations
 
 import time
 
-import numpy as np
 import pytest
 import torch
 
+from sim.agreement import image_agreement
 from sim.cli_args import parse_args
 from sim.simulator import simulate
 from tests.conftest import PARITY_ROWS
@@ -19,13 +18,6 @@ from tests.golden import case_names, load_case, parity_device
 
 # Cases that cannot meet the tolerances yet, with the reason and the numbers measured.
 EXPECTED_FAILURES = {}
-
-
-def parity_numbers(ours: np.ndarray, ref: np.ndarray):
-    r = float(np.corrcoef(ours.ravel(), ref.ravel())[0, 1])
-    sum_err = abs(float(ours.sum()) - float(ref.sum(dtype=np.float64))) / abs(float(ref.sum(dtype=np.float64)))
-    max_err = float(np.abs(ours - ref).max()) / float(ref.max())
-    return r, sum_err, max_err
 
 
 def replay(case, monkeypatch):
@@ -48,9 +40,7 @@ def test_image_matches_c_program(name, monkeypatch):
     elapsed = time.perf_counter() - start
     ref = case.image()
     assert result.image.shape == ref.shape
-    r, sum_err, max_err = parity_numbers(result.image, ref)
-    ok = r >= 0.99999 and sum_err <= 1e-5 and max_err <= 1e-4
-    PARITY_ROWS.append((name, r, sum_err, max_err, elapsed, "ok" if ok else "FAIL"))
-    assert r >= 0.99999, f"Pearson r {r:.9f}"
-    assert sum_err <= 1e-5, f"sum relative error {sum_err:.3e}"
-    assert max_err <= 1e-4, f"max |diff| / max {max_err:.3e}"
+    a = image_agreement(result.image, ref)
+    PARITY_ROWS.append((name, a.pearson_r, abs(a.sum_rel_error), a.max_rel_error, elapsed,
+                        "ok" if a.within_golden else "FAIL"))
+    assert a.within_golden, "; ".join(a.failures())
