@@ -20,6 +20,7 @@ import torch
 from . import units
 from .config import BeamConfig
 from .geometry import cross, rotate_axis, unitize, vec
+from .sampling import step_count
 
 
 @dataclass
@@ -54,7 +55,7 @@ def sampling_steps(range_, step, steps, steps_only_range=1.0):
         elif step <= 0.0:
             step, steps = range_, 2
         else:
-            steps = math.ceil(range_ / step)
+            steps = step_count(range_ / step, "range / step of the divergence or dispersion")
     elif range_ < 0.0:
         if step <= 0.0:
             range_ = steps_only_range
@@ -106,8 +107,10 @@ def grid_sources(cfg: BeamConfig, beam: torch.Tensor, polar: torch.Tensor) -> So
                 factors.append(1.0 + dstep * di - disp / 2.0)
     n = len(directions)
     wavelengths = lambda0 * torch.tensor(factors, dtype=torch.float64)
-    return Sources(unitize(torch.stack(directions)), wavelengths,
-                   torch.full((n,), 1.0 / n, dtype=torch.float64), points, h, v, d)
+    # the trim can leave no source (-divsteps 1): the C then divides 0 by 0 steps (NaN image)
+    stacked = torch.stack(directions) if n else torch.zeros((0, 3), dtype=torch.float64)
+    return Sources(unitize(stacked), wavelengths,
+                   torch.full((n,), 1.0 / max(n, 1), dtype=torch.float64), points, h, v, d)
 
 
 def _outside_ellipse(hdiv, vdiv, h, v) -> bool:

@@ -1,7 +1,7 @@
 """``python -m sim``: replay a nanoBragg command line (images, traces, trace comparison).
 
 Bad input ends with one line on stderr and exit code 2, never a traceback; a trace that
-diverges from ``--compare-trace`` exits 1.
+diverges from ``--compare-trace`` exits 1; every exit code is listed in ``sim.cli_guard``.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-from .errors import InputError, SimulationCancelled
-from .validation import check_cell
+from .cli_guard import run_guarded
+from .errors import InputError
+from .validation import check_config
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -24,14 +25,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
         return compare_trace_main(argv[1:])
     _show_notes()
-    try:
-        return _run(argv)
-    except InputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except (SimulationCancelled, KeyboardInterrupt):
-        print("error: interrupted", file=sys.stderr)
-        return 130
+    return run_guarded(_run, argv)
 
 
 def _show_notes() -> None:
@@ -54,7 +48,8 @@ def _run(argv: List[str]) -> int:
     parsed = parse_args(argv)
     for warning in parsed.warnings + _fdump_warning(parsed.config):
         print(f"WARNING: {warning}", file=sys.stderr)
-    check_cell(parsed.config.crystal.cell_A_deg)
+    check_config(parsed.config)  # warnings come with the model summary
+    _check_device(parsed.device)
     c_trace = _load_c_trace(parsed)
     out = parsed.config.output
     explicit = any((out.floatfile, out.intfile, out.pgmfile, out.noisefile))
@@ -63,6 +58,9 @@ def _run(argv: List[str]) -> int:
         from .outputs import check_writable, output_files
 
         check_writable(output_files(out, explicit_only=bool(parsed.trace_pixels)))
+        from .work_guard import check_work
+
+        check_work(parsed.config, parsed.device, force=parsed.force)
     model = _checked_model(parsed)
     traces = _traces(parsed, model, argv)
     if write_image:
@@ -73,12 +71,11 @@ def _run(argv: List[str]) -> int:
 
 
 def _checked_model(parsed):
-    """Build the model (reading its input files) and check the traced pixels and device."""
+    """Build the model (reading its input files) and check the traced pixels."""
     from .model import build_model
     from .summary import model_summary
     from .trace.tracer import check_pixel_on_detector
 
-    _check_device(parsed.device)
     model = build_model(parsed.config)
     for slow, fast, _ in parsed.trace_pixels:
         check_pixel_on_detector(model, slow, fast)

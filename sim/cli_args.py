@@ -9,6 +9,8 @@ double dash so that they never collide with a C flag (the C ignores them):
     --device cpu|cuda      where to run the kernel
     --dtype float64|float32
     --no-phi0-reuse        corrected phi=0 behaviour (config.phi0_reuse False)
+    --force                run even above the work limit (sim.work_guard)
+    --debug                show the traceback of an internal error
 
 ``format_args`` is the inverse: a command line the C program and ``parse_args`` both accept,
 which parses back to an equal config. No torch, no Qt.
@@ -33,7 +35,7 @@ TracePixel = Tuple[int, int, Optional[str]]
 #: This port's options that take a value -> ParsedArgs field.
 _VALUE_OPTIONS = {"--trace-dir": "trace_dir", "--compare-trace": "compare_trace",
                   "--device": "device", "--dtype": "dtype"}
-_FLAG_OPTIONS = {"--no-phi0-reuse": "no_phi0_reuse"}
+_FLAG_OPTIONS = {"--no-phi0-reuse": "no_phi0_reuse", "--force": "force", "--debug": "debug"}
 _DTYPES = ("float64", "float32")
 
 
@@ -53,6 +55,8 @@ class ParsedArgs:
     device: Optional[str] = None
     dtype: str = "float64"
     no_phi0_reuse: bool = False
+    force: bool = False
+    debug: bool = False
 
 
 def parse_args(argv: Sequence[str]) -> ParsedArgs:

@@ -211,3 +211,25 @@ def _tag(tag: Optional[str]) -> List[str]:
     if not is_tag(tag):
         raise InputError(f"-trace_pixel: tag {tag!r} would read as a number or an option")
     return [tag]
+
+
+def _flag_names():
+    """(section, field) -> the flag that sets it, for every field with a value to check."""
+    names = {}
+    for section, table in (("crystal", _CRYSTAL), ("detector", _DETECTOR), ("beam", _BEAM),
+                           ("output", _OUTPUT)):
+        names.update({(section, name): flag for flag, name in table})
+    names.update({(section, name): flag for flag, section, name in _VECTORS})
+    names.update({("crystal", "cell_A_deg"): "-cell", ("crystal", "misset_deg"): "-misset",
+                  ("crystal", "N_cells"): "-N", ("crystal", "xtal_size_mm"): "-xtal_size",
+                  ("detector", "fpixels"): "-detpixels", ("detector", "spixels"): "-detpixels",
+                  ("detector", "detsize_f_mm"): "-detsize", ("detector", "detsize_s_mm"): "-detsize",
+                  ("detector", "rot_deg"): "-detector_rotx/y/z",
+                  ("detector", "twotheta_deg"): "-twotheta",
+                  ("detector", "absorption_um"): "-detector_abs",
+                  ("detector", "thick_um"): "-detector_thick", ("detector", "roi"): "-roi"})
+    return names
+
+
+#: The flag that sets each config field, as (section, field) -> flag (messages name it).
+FLAG_NAMES = _flag_names()

@@ -21,8 +21,11 @@ Apply = Callable[["ParseState", str, Sequence[str]], None]
 
 _DEFAULTS = {"crystal": CrystalConfig(), "beam": BeamConfig(),
              "detector": DetectorConfig(), "output": OutputConfig()}
-_NUMBER = re.compile(r"[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|inf(inity)?|nan)$", re.IGNORECASE)
-_LEADING_INT = re.compile(r"[+-]?\d*")
+# ASCII digits only: Python's \d and float() also take full-width and other digits, atof not.
+_NUMBER = re.compile(r"[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|inf(inity)?|nan)$",
+                     re.IGNORECASE)
+_LEADING_INT = re.compile(r"[+-]?[0-9]*")
+_LONG_MAX = 2 ** 63 - 1
 
 
 def is_number(text: str) -> bool:
@@ -69,10 +72,16 @@ def to_float(state: ParseState, opt: str, text: str) -> float:
 
 
 def to_int(state: ParseState, opt: str, text: str) -> int:
-    """C ``atoi`` (leading integer part: '2.5' -> 2), warning when that drops something."""
+    """C ``atoi`` (leading integer part: '2.5' -> 2), warning when that drops something.
+
+    As glibc's atoi (``(int) strtol``): saturated to a C long, then cut to a 32-bit int,
+    so '9223372036854775808' reads as -1, as in the C program.
+    """
     to_float(state, opt, text)
     digits = _LEADING_INT.match(text).group()
     value = int(digits) if digits.strip("+-") else 0
+    value = max(-_LONG_MAX - 1, min(_LONG_MAX, value))
+    value = (value + 2 ** 31) % 2 ** 32 - 2 ** 31
     if float(text) != value:
         state.warn(f"{opt}: {text} read as {value}, as the C program's atoi does")
     return value

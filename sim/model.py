@@ -24,7 +24,7 @@ from .conventions import lab_axes
 from .crystal import Cell, beam_clipped_size, build_cell, cells_per_axis
 from .detector import DetectorGeometry, resolve_detector
 from .errors import InputError
-from .validation import check_cell
+from .validation import check_config
 from .orientation import orientations_m
 from .params import Params, check_params, with_tensors, with_values
 from .sampling import (MosaicSampling, PhiSampling, SensorSampling, mosaic_sampling, phi_sampling,
@@ -81,14 +81,9 @@ def build_model(config: SimConfig, params: Optional[Params] = None) -> SimModel:
     """
     checked = check_params(config, params)
     config, live = with_values(config, checked), with_tensors(config, checked)
-    _validate(config)
+    warnings = _validate(config)
     crystal, beam, det = live.crystal, live.beam, live.detector
-    custom = dict(beam=beam.beam_vector, fdet=det.fdet_vector, sdet=det.sdet_vector,
-                  odet=det.odet_vector, polar=beam.polar_vector, spindle=crystal.spindle_axis,
-                  twotheta_axis=det.twotheta_axis)
-    detector = resolve_detector(det, lab_axes(det.convention, custom))
-    cell = _cell(live)
-    N = cells_per_axis(cell, crystal.N_cells, beam_clipped_size(crystal.xtal_size_mm, beam.beamsize_mm))
+    detector, cell, N = resolve_geometry(live)
     sources = _sources(live, detector)
     phi = phi_sampling(units.deg_to_rad(crystal.phi_start_deg), _rad(crystal.osc_deg),
                        _rad(crystal.phi_step_deg), crystal.phi_steps)
@@ -99,7 +94,7 @@ def build_model(config: SimConfig, params: Optional[Params] = None) -> SimModel:
     sensor = sensor_sampling(units.um_to_m(det.thick_um), det.thick_steps,
                              None if det.absorption_um is None else units.um_to_m(det.absorption_um))
     recommended = _recommended_oversample(cell, N, config, detector)
-    oversample = det.oversample if det.oversample and det.oversample > 0 else recommended
+    oversample = oversample_used(config, recommended)
     fluence = fluence_per_m2(beam)
     return SimModel(
         config=config, detector=detector, cell=cell, N_cells=N, sources=sources, phi=phi,
@@ -107,24 +102,45 @@ def build_model(config: SimConfig, params: Optional[Params] = None) -> SimModel:
         oversample=oversample, oversample_recommended=recommended,
         structure_factors=load_structure_factors(crystal, N_from_flags=crystal.N_cells),
         fluence_per_m2=fluence, background_I=_water_background(beam.water_um, fluence),
-        roi=_roi(det.roi, detector), warnings=_model_warnings(config))
+        roi=_roi(det.roi, detector), warnings=warnings + _model_warnings(config, sources))
+
+
+def resolve_geometry(config: SimConfig) -> Tuple[DetectorGeometry, Cell, Tuple[float, float, float]]:
+    """(detector, cell, cells per axis): the cheap first part of ``build_model``, with no
+    source list, orientations or structure factors (for estimates before a run)."""
+    crystal, beam, det = config.crystal, config.beam, config.detector
+    custom = dict(beam=beam.beam_vector, fdet=det.fdet_vector, sdet=det.sdet_vector,
+                  odet=det.odet_vector, polar=beam.polar_vector, spindle=crystal.spindle_axis,
+                  twotheta_axis=det.twotheta_axis)
+    detector = resolve_detector(det, lab_axes(det.convention, custom))
+    cell = _cell(config)
+    N = cells_per_axis(cell, crystal.N_cells, beam_clipped_size(crystal.xtal_size_mm, beam.beamsize_mm))
+    return detector, cell, N
+
+
+def auto_oversample(config: SimConfig, detector: DetectorGeometry, cell: Cell, N) -> int:
+    """The oversampling a run uses: ``-oversample``, else the C's auto-selection."""
+    return oversample_used(config, _recommended_oversample(cell, N, config, detector))
+
+
+def oversample_used(config: SimConfig, recommended: int) -> int:
+    given = config.detector.oversample
+    return given if given and given > 0 else recommended
 
 
 def _rad(value_deg: Optional[float]) -> Optional[float]:
     return None if value_deg is None else units.deg_to_rad(value_deg)
 
 
-def _validate(config: SimConfig) -> None:
-    crystal, det = config.crystal, config.detector
+def _validate(config: SimConfig) -> List[str]:
+    """InputError for a config no run can use; the warnings for one the C runs on."""
+    warnings = check_config(config)
+    crystal = config.crystal
     if crystal.cell_A_deg is None and crystal.matrix_file is None:
         raise InputError("no unit cell: give -cell a b c alpha beta gamma or -mat FILE")
     if crystal.hkl_file is None and crystal.default_F == 0.0:
         raise InputError("no structure factors: give -hkl FILE or -default_F F")
-    if config.beam.wavelength_A <= 0.0:
-        raise InputError(f"wavelength must be positive, got {config.beam.wavelength_A} A")
-    if det.pixel_mm <= 0.0:
-        raise InputError(f"pixel size must be positive, got {det.pixel_mm} mm")
-    check_cell(crystal.cell_A_deg)
+    return warnings
 
 
 def _cell(config: SimConfig) -> Cell:
@@ -143,11 +159,25 @@ def _cell(config: SimConfig) -> Cell:
         misset = tuple(umat2misset(random_orientation_umat(seed)))
     elif crystal.misset_deg is not None:
         misset = tuple(units.deg_to_rad(a) for a in crystal.misset_deg)
+    if matrix is not None:
+        _check_matrix(matrix, crystal.matrix_file)
     cell = build_cell(crystal.cell_A_deg, matrix, config.beam.wavelength_A, misset)
     volume = cell.volume_A3.item()
-    if not math.isfinite(volume) or volume <= 0.0:
+    # a left-handed matrix gives a negative volume, which the C runs with as it is
+    if not math.isfinite(volume) or volume == 0.0:
         raise InputError(f"impossible unit cell (volume {volume:g} A^3)")
     return cell
+
+
+def _check_matrix(matrix, path: str) -> None:
+    """InputError naming the file for an A matrix whose rows span no cell (singular)."""
+    import numpy as np
+
+    rows = np.asarray(matrix, dtype=np.float64)
+    scale = float(np.prod(np.linalg.norm(rows, axis=1)))
+    if not scale > 0.0 or abs(float(np.linalg.det(rows))) <= 1e-9 * scale:
+        raise InputError("singular orientation matrix (its rows a*, b*, c* span no cell)",
+                         path)
 
 
 def _sources(config: SimConfig, detector: DetectorGeometry) -> Sources:
@@ -185,12 +215,26 @@ def _roi(roi, detector: DetectorGeometry) -> Tuple[int, int, int, int]:
     if roi is None:
         return 0, detector.fpixels, 0, detector.spixels
     fmin, fmax, smin, smax = roi
-    return (0 if fmin < 0 else fmin, detector.fpixels if fmax < 0 else fmax,
-            0 if smin < 0 else smin, detector.spixels if smax < 0 else smax)
+    bounds = (0 if fmin < 0 else fmin, detector.fpixels if fmax < 0 else fmax,
+              0 if smin < 0 else smin, detector.spixels if smax < 0 else smax)
+    fmin, fmax, smin, smax = bounds
+    text = "-roi " + " ".join(map(str, roi))
+    if fmin > fmax or smin > smax:
+        raise InputError(f"{text}: empty region (a minimum above its maximum)")
+    if fmin >= detector.fpixels or smin >= detector.spixels:
+        raise InputError(f"{text}: outside the {detector.fpixels}x{detector.spixels} detector")
+    return bounds
 
 
-def _model_warnings(config: SimConfig) -> List[str]:
+def _model_warnings(config: SimConfig, sources: Sources) -> List[str]:
     warnings = []
+    if sources.count == 0:
+        warnings.append("no source left: every divergence point lies outside the -round_div "
+                        "ellipse, so the image is NaN (as in the C program); give more "
+                        "divergence steps or -square_div")
+    elif not bool(torch.isfinite(sources.wavelengths_m).all() & (sources.wavelengths_m > 0).all()):
+        warnings.append("a source has a zero or non-finite wavelength, so the image is NaN "
+                        "(as in the C program)")
     if config.detector.pix0_vector_m is not None:
         warnings.append("-pix0_vector has no effect: nanoBragg recomputes pix0 from the pivot")
     size = config.crystal.xtal_size_mm

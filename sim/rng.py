@@ -142,6 +142,10 @@ def poidev(xm: float, rng: Ran1) -> float:
     larger means use rejection from a Lorentzian; above 1e6 a Gaussian approximation.
     """
     xm = to_float32(xm)
+    if math.isnan(xm):  # the C's rejection loop passes once on NaN: two deviates, NaN out
+        rng()
+        rng()
+        return xm
     if xm > 1.0e6:
         return to_float32(xm + math.sqrt(xm) * gaussdev(rng))
     if xm < 12.0:

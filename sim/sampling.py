@@ -10,6 +10,15 @@ import math
 from dataclasses import dataclass
 from typing import List, Optional
 
+from .errors import InputError
+
+
+def step_count(ratio: float, what: str) -> int:
+    """ceil(range / step), or InputError when that is no number (a step of 1e-300, say)."""
+    if not math.isfinite(ratio):
+        raise InputError(f"{what}: the number of steps ({ratio:g}) is not a finite number")
+    return math.ceil(ratio)
+
 
 @dataclass(frozen=True)
 class PhiSampling:
@@ -37,7 +46,7 @@ def phi_sampling(start_rad: float, osc_rad: Optional[float], step_rad: Optional[
         elif step <= 0.0:
             n, step = 2, osc / 2.0
         else:
-            n = math.ceil(osc / step)
+            n = step_count(osc / step, "-osc / -phistep")
     else:
         n = max(n, 1)
         if osc < 0.0:
@@ -102,5 +111,9 @@ def recommended_oversample(xtal_size_max_m: float, wavelength_m: float, distance
                            pixel_m: float) -> int:
     """ceil(3 * crystal size / reciprocal pixel size), at least 1 (the C's auto-selection)."""
     reciprocal_pixel = wavelength_m * distance_m / pixel_m
-    n = math.ceil(3.0 * xtal_size_max_m / reciprocal_pixel)
-    return max(n, 1)
+    ratio = 3.0 * xtal_size_max_m / reciprocal_pixel if reciprocal_pixel > 0.0 else math.inf
+    if not math.isfinite(ratio):
+        raise InputError(f"cannot auto-select the oversampling (3 x crystal size {xtal_size_max_m:g} m"
+                         f" / reciprocal pixel {reciprocal_pixel:g} m is {ratio:g}); "
+                         "give -oversample N")
+    return max(math.ceil(ratio), 1)

@@ -7,6 +7,7 @@ bounded; ``progress`` and ``cancel`` callbacks are honoured between chunks.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Callable, Optional, Tuple
@@ -116,7 +117,7 @@ def pixels_per_chunk(model: SimModel, device: torch.device, budget_elements: Opt
     On CUDA the budget follows the free device memory (about 40 live tensors of 8 bytes),
     up to ``CUDA_MAX_BUDGET``: larger chunks no longer run faster, only take more memory.
     """
-    per_pixel = iterations_per_pixel(model)
+    per_pixel = max(1, iterations_per_pixel(model))  # 0 when no source is left
     if budget_elements is None:
         budget_elements = CPU_COMPILED_BUDGET if compiled else CPU_EAGER_BUDGET
         if device.type == "cuda":
@@ -165,7 +166,10 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
                                   orientations=model.orientations.shape[0])
     k.compiled = compiled
     chunk = pixels_per_chunk(model, device, compiled=compiled is not None)
-    values = _run_chunks(k, slow_t, fast_t, chunk, progress, cancel, dtype, requires_grad(params))
+    if model.sources.count == 0:  # the C divides a sum over no source by 0 steps: -nan
+        values = torch.full((len(slow_t),), -math.nan, dtype=dtype, device=device)
+    else:
+        values = _run_chunks(k, slow_t, fast_t, chunk, progress, cancel, dtype, requires_grad(params))
     s0, s1, f0, f1 = window
     image = torch.zeros((s1 - s0, f1 - f0), dtype=dtype, device=device).index_put(
         (slow_t - s0, fast_t - f0), values)

@@ -19,7 +19,9 @@ from sim.errors import InputError
 PathLike = Union[str, "os.PathLike[str]"]
 
 # A decimal number as C's strtod reads it (no hex, no digit-group underscores).
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity|nan)", re.I)
+# ASCII digits only: strtod reads no full-width or other Unicode digits.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity|nan)",
+                     re.I | re.ASCII)
 
 
 def read_bytes(path: PathLike) -> bytes:

@@ -16,6 +16,7 @@ from sim.io._files import PathLike, parse_finite, read_lines
 
 #: Grid cells beyond which an HKL file is taken for a typo rather than a real data set.
 MAX_GRID_CELLS = 200_000_000
+_INDEX_LIMIT = 2 ** 31
 
 
 @dataclass(frozen=True)
@@ -96,4 +97,6 @@ def _parse_line(text: str, path: PathLike, number: int) -> tuple[int, int, int, 
     for name, value in zip("hkl", values):
         if not value.is_integer():
             raise InputError(f"non-integer {name} index {value:g} in '{text}'", path, number)
+        if not abs(value) < _INDEX_LIMIT:  # the C reads indices as 32-bit ints
+            raise InputError(f"{name} index {value:g} out of range in '{text}'", path, number)
     return int(values[0]), int(values[1]), int(values[2]), values[3]
