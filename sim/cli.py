@@ -58,9 +58,10 @@ def _run(argv: List[str]) -> int:
         from .outputs import check_writable, output_files
 
         check_writable(output_files(out, explicit_only=bool(parsed.trace_pixels)))
-        from .work_guard import check_work
+    from .work_guard import check_work
 
-        check_work(parsed.config, parsed.device, force=parsed.force)
+    check_work(parsed.config, parsed.device, force=parsed.force,
+               pixels=None if write_image else len(parsed.trace_pixels))
     model = _checked_model(parsed)
     traces = _traces(parsed, model, argv)
     if write_image:

@@ -16,6 +16,7 @@ import numpy as np
 
 from .config import OutputConfig
 from .errors import InputError
+from .io._files import file_set
 from .io.floatfile import write_float32
 from .io.pgm import auto_pgm_scale, write_pgm
 from .io.smv import SmvGeometry, auto_int_scale, float_to_smv_counts, nanobragg_header, write_smv
@@ -115,20 +116,15 @@ def write_outputs(model: SimModel, image: np.ndarray, explicit_only: bool = Fals
     """Write the files the C program would write for this run; return lines to print.
 
     With ``explicit_only`` only files named on the command line are written (trace runs).
-    When one write fails, the files this call already wrote are removed again, so that a
-    failed run leaves no partial set of outputs behind.
+    The files are written as one set (``sim.io._files.file_set``): each to a temporary
+    beside its target, all renamed once the last is complete. A failed write or an
+    interrupt leaves no temporary and every file that was there before unchanged.
     """
-    written: List[str] = []
-    try:
-        return _write_all(model, image, explicit_only, written)
-    except InputError:
-        for path in written:
-            Path(path).unlink(missing_ok=True)
-        raise
+    with file_set():
+        return _write_all(model, image, explicit_only)
 
 
-def _write_all(model: SimModel, image: np.ndarray, explicit_only: bool,
-               written: List[str]) -> List[str]:
+def _write_all(model: SimModel, image: np.ndarray, explicit_only: bool) -> List[str]:
     out = model.config.output
     image32 = np.asarray(image, dtype=np.float32)
     mask = roi_mask(model)
@@ -137,19 +133,16 @@ def _write_all(model: SimModel, image: np.ndarray, explicit_only: bool,
     lines: List[str] = []
     if floatfile:
         write_float32(floatfile, image32)
-        written.append(floatfile)
         lines.append(f"wrote {floatfile} ({image32.shape[1]}x{image32.shape[0]} float32)")
     int_scale = smv_scale(out, stats.max_I)
     geometry = smv_geometry(model)
     if intfile:
         counts = float_to_smv_counts(image32, int_scale, out.adc_offset, mask)
         write_smv(intfile, counts, nanobragg_header(geometry))
-        written.append(intfile)
         lines.append(f"wrote {intfile} (SMV, scale {int_scale:g}, adc {out.adc_offset:g})")
     if pgmfile:
         scale = out.pgm_scale if out.pgm_scale > 0.0 else auto_pgm_scale(image32, mask, int_scale)
         write_pgm(pgmfile, image32, scale, mask)
-        written.append(pgmfile)
         lines.append(f"wrote {pgmfile} (PGM, scale {scale:g})")
     if noisefile:
         lines += _write_noise(model, image32, mask, geometry, noisefile)

@@ -17,7 +17,7 @@ Needs torch (for the geometry): the viewer calls it where it builds models (its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from .errors import InputError
@@ -30,8 +30,8 @@ BYTES_PER_ELEMENT = 40 * 8
 #: Elements per chunk the simulator aims at (its largest CPU budget): a chunk is one pixel
 #: at least, so a pixel of more iterations than this makes a larger chunk.
 CHUNK_ELEMENTS = 1 << 21
-#: Above this many iterations a run takes hours on a CPU: refused unless forced.
-MAX_ITERATIONS = 10 ** 12
+#: Above this many iterations a run takes an hour or more on a CPU: refused unless forced.
+MAX_ITERATIONS = 10 ** 11
 #: Sources, mosaic domains and phi steps are made one at a time: more is refused unless forced.
 MAX_LOOP_ITEMS = 10 ** 6
 
@@ -75,9 +75,10 @@ class WorkEstimate:
         """'1024x1024 pixels x 2x2 sub-pixels x ... = 4.19e+06 iterations, 67.1 MB image'."""
         over = f"{self.oversample}x{self.oversample} sub-pixels"
         over += " (auto-selected)" if self.oversample_auto else ""
-        return (f"{self.fpixels}x{self.spixels} pixels ({self.roi_pixels} simulated) x {over}"
-                f" x {self.layers} layers x {self.sources} sources x {self.mosaic_domains}"
-                f" mosaic domains x {self.phi_steps} phi steps = {self.iterations:.3g}"
+        return (f"{self.fpixels}x{self.spixels} pixels ({_float(self.roi_pixels):.3g} simulated)"
+                f" x {over} x {self.layers} layers x {self.sources} sources x"
+                f" {self.mosaic_domains} mosaic domains x {self.phi_steps} phi steps ="
+                f" {_float(self.iterations):.3g}"
                 f" iterations; memory: image {_size(self.image_bytes)},"
                 f" kernel chunk {_size(self.chunk_bytes)}")
 
@@ -101,10 +102,14 @@ def estimate_work(config) -> WorkEstimate:
                         phi.steps)
 
 
-def check_work(config, device: Optional[str] = None, force: bool = False) -> WorkEstimate:
+def check_work(config, device: Optional[str] = None, force: bool = False,
+               pixels: Optional[int] = None) -> WorkEstimate:
     """The estimate of a run of ``config``; ``WorkRefused`` when it cannot or should not run
-    (see the module docstring). ``device``: "cpu", "cuda[:N]" or None (CPU memory only)."""
+    (see the module docstring). ``device``: "cpu", "cuda[:N]" or None (CPU memory only);
+    ``pixels``: how many pixels are simulated when not the image (traced pixels)."""
     work = estimate_work(config)
+    if pixels is not None:
+        work = replace(work, fpixels=1, spixels=pixels, roi_pixels=pixels)
     available = available_bytes(device)
     if work.image_bytes + work.chunk_bytes > available:
         raise WorkRefused(f"needs more memory than is available ({_size(available)}): "
@@ -112,7 +117,7 @@ def check_work(config, device: Optional[str] = None, force: bool = False) -> Wor
     if force:
         return work
     if work.iterations > MAX_ITERATIONS:
-        raise WorkRefused(f"too much work ({work.iterations:.3g} iterations, more than "
+        raise WorkRefused(f"too much work ({_float(work.iterations):.3g} iterations, more than "
                           f"{MAX_ITERATIONS:.0e}): {work.describe()}; {_what_to_change(work)}, "
                           "or add --force to run it anyway")
     if max(work.sources, work.mosaic_domains, work.phi_steps) > MAX_LOOP_ITEMS:
@@ -182,7 +187,16 @@ def _rad(value_deg):
     return None if value_deg is None else units.deg_to_rad(value_deg)
 
 
-def _size(n_bytes: float) -> str:
+def _float(n: int) -> float:
+    """float(n), inf for an int beyond the float range (an oversampling of 1e300, say)."""
+    try:
+        return float(n)
+    except OverflowError:
+        return float("inf")
+
+
+def _size(n_bytes: int) -> str:
+    n_bytes = _float(n_bytes)
     for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
         if n_bytes < 1000 or unit == "PB":
             return f"{n_bytes:.3g} {unit}"

@@ -2,7 +2,8 @@
 
 Every reader turns an unreadable file into one :class:`~sim.errors.InputError` line, and
 every writer goes through :func:`atomic_write`, so that a failed write never leaves a
-partial image behind.
+partial image behind; :func:`file_set` makes the files of one run appear together or not
+at all.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 import math
 import os
 import re
+import signal
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional, Union
+from typing import List, Optional, Tuple, Union
 
 from sim.errors import InputError
 
@@ -54,23 +58,85 @@ def atomic_write(path: PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder.
 
     The rename at the end is atomic, so readers see either the old file or the whole
-    new one. Any OS failure becomes InputError 'cannot write: <reason>'.
+    new one. Any OS failure becomes InputError 'cannot write: <reason>'. Inside
+    :func:`file_set` the rename waits until every file of the set is written.
     """
-    target = Path(path)
-    tmp_name = None
+    batch = _BATCH[-1] if _BATCH else None
+    if batch is not None:
+        batch.stage(path, data)
+        return
+    with file_set():
+        atomic_write(path, data)
+
+
+class _Batch:
+    """Temporaries written so far, each with its target."""
+
+    def __init__(self) -> None:
+        self.staged: List[Tuple[str, Path]] = []
+
+    def stage(self, path: PathLike, data: bytes) -> None:
+        target = Path(path)
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                            dir=target.parent)
+            self.staged.append((tmp_name, target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp_name, 0o666 & ~_UMASK)
+        except OSError as err:
+            raise InputError(f"cannot write: {err.strerror or err}", path) from None
+
+    def commit(self) -> None:
+        """Rename every temporary onto its target, with SIGINT and SIGTERM held back so that
+        an interrupt cannot split the set."""
+        held = _hold_signals()
+        try:
+            while self.staged:
+                tmp_name, target = self.staged[0]
+                try:
+                    os.replace(tmp_name, target)
+                except OSError as err:
+                    raise InputError(f"cannot write: {err.strerror or err}", target) from None
+                self.staged.pop(0)
+        finally:
+            _release_signals(held)
+
+    def discard(self) -> None:
+        for tmp_name, _ in self.staged:
+            if os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+        self.staged.clear()
+
+
+_BATCH: List[_Batch] = []
+
+
+@contextmanager
+def file_set():
+    """Write files as one set: every :func:`atomic_write` in the block goes to a temporary
+    in its target folder, and all are renamed when the block ends normally. On any error
+    or interrupt (Ctrl-C, SIGTERM) the temporaries are removed and the files that were
+    there before are left as they were."""
+    batch = _Batch()
+    _BATCH.append(batch)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                        dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp_name, 0o666 & ~_UMASK)
-        os.replace(tmp_name, target)
-        tmp_name = None
-    except OSError as err:
-        raise InputError(f"cannot write: {err.strerror or err}", path) from None
+        yield
+        batch.commit()
     finally:
-        if tmp_name is not None and os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+        _BATCH.pop()
+        batch.discard()
+
+
+def _hold_signals():
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _release_signals(previous) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _read_umask() -> int:
