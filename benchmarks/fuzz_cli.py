@@ -3,7 +3,8 @@
 Every line is a small base run plus 1-4 random numeric flags with hostile values (the
 flags and values of tests/sim/cli_fuzz_flags.py). A run should end in an image (exit 0)
 or in one ``error:`` line with exit 2; anything else (a traceback, another exit code, a
-signal, a run past the time limit) is counted as a crash and printed.
+signal) is counted as a crash and printed. A run past the time limit is counted apart
+and printed too: it is either legitimate long work below the guard's limits or a hang.
 
     python benchmarks/fuzz_cli.py --runs 500 --seed 1            # in one process (fast)
     python benchmarks/fuzz_cli.py --runs 100 --subprocess        # real processes
@@ -63,7 +64,7 @@ def run_in_process(argv, timeout_s: float) -> str:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             rc = main(argv)
     except _TimedOut:
-        return "crash: timeout"
+        return "timeout"
     except BaseException as exc:  # what escapes main is what a user would see as a traceback
         site = traceback.extract_tb(exc.__traceback__)[-1]
         return f"crash: {type(exc).__name__} at {Path(site.filename).name}:{site.lineno}"
@@ -80,7 +81,7 @@ def run_subprocess(argv, timeout_s: float, mem_gb: float) -> str:
             [sys.executable, "-m", "sim", *argv], capture_output=True, text=True, env=env,
             timeout=timeout_s, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
     except subprocess.TimeoutExpired:
-        return "crash: timeout"
+        return "timeout"
     if proc.returncode < 0:
         return f"crash: signal {-proc.returncode}"
     return classify(proc.returncode, proc.stderr)
@@ -109,12 +110,13 @@ def main() -> int:
             else:
                 outcome = run_in_process(argv, args.timeout)
             counts[outcome.split(":")[0]] += 1
-            if outcome.startswith("crash"):
+            if outcome.startswith(("crash", "timeout")):
                 counts[outcome] += 1
                 print(f"{outcome}: {' '.join(argv[len(BASE):-len(TAIL)])}", flush=True)
     crashes = counts["crash"]
     print(f"{args.runs} runs: {counts['image']} images, {counts['error']} one-line errors, "
-          f"{crashes} crashes ({100.0 * crashes / args.runs:.1f}%)")
+          f"{crashes} crashes ({100.0 * crashes / args.runs:.1f}%), "
+          f"{counts['timeout']} past {args.timeout:g} s")
     for outcome, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         if outcome.startswith("crash:"):
             print(f"  {n:4d}  {outcome}")

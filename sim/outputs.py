@@ -55,6 +55,12 @@ def smv_scale(output, max_I: float) -> float:
     return output.intfile_scale if output.intfile_scale > 0.0 else auto_int_scale(max_I)
 
 
+#: A NaN or inf image (a run the C also finishes, warned about) makes the statistics and
+#: the files NaN as in the C, without numpy's warnings about it.
+_QUIET = dict(invalid="ignore", over="ignore", divide="ignore")
+
+
+@np.errstate(**_QUIET)
 def image_stats(image32: np.ndarray, mask: np.ndarray) -> ImageStats:
     values = image32[mask].astype(np.float64)
     n = max(values.size, 1)
@@ -120,7 +126,7 @@ def write_outputs(model: SimModel, image: np.ndarray, explicit_only: bool = Fals
     beside its target, all renamed once the last is complete. A failed write or an
     interrupt leaves no temporary and every file that was there before unchanged.
     """
-    with file_set():
+    with file_set(), np.errstate(**_QUIET):
         return _write_all(model, image, explicit_only)
 
 

@@ -55,10 +55,11 @@ def small_limits():
 
 
 def run_main(argv):
+    """``python -m sim ARGV`` in this process: (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         rc = main(argv)
-    return rc, err.getvalue()
+    return rc, out.getvalue(), err.getvalue()
 
 
 @settings(max_examples=120, deadline=None, derandomize=True,
@@ -66,7 +67,7 @@ def run_main(argv):
 @given(flags=flag_mixes())
 def test_any_flag_mix_ends_in_an_image_or_one_error_line(scratch, small_limits, flags):
     argv = BASE + flags + TAIL
-    rc, err = run_main(argv)
+    rc, _, err = run_main(argv)
     lines = [line for line in err.splitlines() if line.strip()
              and not line.startswith(("WARNING:", "note:"))]
     assert "Traceback" not in err, err
