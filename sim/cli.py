@@ -146,8 +146,18 @@ def _image(parsed, model, explicit_only: bool) -> None:
     result = simulate(model.config, device=parsed.device, dtype=parsed.dtype, progress=bar, model=model)
     bar.close()
     stats = image_stats(result.image.astype("float32"), roi_mask(model))
+    _warn_non_finite(result.image)
     print("\n".join(image_summary(stats, result.device, result.dtype, result.elapsed_s, result.kernel)))
     print("\n".join(write_outputs(model, result.image, explicit_only=explicit_only)))
+
+
+def _warn_non_finite(image) -> None:
+    """One line when pixels are NaN or infinite, whatever made them so (the C runs on)."""
+    import numpy as np
+
+    bad = int(image.size - np.isfinite(image).sum())
+    if bad:
+        print(f"WARNING: {bad} of {image.size} pixels are NaN or infinite", file=sys.stderr)
 
 
 def _compare(theirs, ours) -> int:

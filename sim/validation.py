@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, fields
 from typing import List, Optional
 
+from .cli_format import FLAG_NAMES
 from .errors import InputError
 
 
@@ -50,8 +51,6 @@ _FINITE = Rule()
 def check_config(config) -> List[str]:
     """InputError (naming the flag) for the first value no run can use; else the warnings
     for values the C program runs on but that make the image NaN."""
-    from .cli_format import FLAG_NAMES
-
     warnings: List[str] = []
     for section in ("crystal", "beam", "detector", "output"):
         part = getattr(config, section)
@@ -68,7 +67,7 @@ def check_config(config) -> List[str]:
 
 def _check_field(flag: str, value, rule: Rule) -> Optional[str]:
     items = value if isinstance(value, tuple) else (value,)
-    numbers = [v for v in items if isinstance(v, float)]
+    numbers = [float(v) for v in items if isinstance(v, (int, float)) and not isinstance(v, bool)]
     if not numbers:
         return None
     text = f"{flag} {' '.join(f'{v:g}' for v in items if v is not None)}"

@@ -22,9 +22,11 @@ from typing import Optional
 
 from .errors import InputError
 
-#: Host bytes per detector pixel through a run: the image in float64 and float32, its pixel
-#: indices, the ROI mask and the output conversions (an estimate that errs high).
-BYTES_PER_PIXEL = 80
+#: Peak host bytes per detector pixel of a run: the image in float64 and float32, its pixel
+#: indices, the ROI mask and the output conversions (98 measured at 2048x2048), and the
+#: noise image on top (106 more measured: its generator works on Python lists).
+BYTES_PER_PIXEL = 100
+NOISE_BYTES_PER_PIXEL = 110
 #: Bytes per (pixel x iteration) element of one kernel chunk: about 40 live float64 tensors.
 BYTES_PER_ELEMENT = 40 * 8
 #: Elements per chunk the simulator aims at (its largest CPU budget): a chunk is one pixel
@@ -53,6 +55,7 @@ class WorkEstimate:
     sources: int
     mosaic_domains: int
     phi_steps: int
+    noise: bool = False
 
     @property
     def per_pixel(self) -> int:
@@ -65,7 +68,8 @@ class WorkEstimate:
 
     @property
     def image_bytes(self) -> int:
-        return self.fpixels * self.spixels * BYTES_PER_PIXEL
+        per_pixel = BYTES_PER_PIXEL + (NOISE_BYTES_PER_PIXEL if self.noise else 0)
+        return self.fpixels * self.spixels * per_pixel
 
     @property
     def chunk_bytes(self) -> int:
@@ -99,7 +103,7 @@ def estimate_work(config) -> WorkEstimate:
     return WorkEstimate(detector.fpixels, detector.spixels, _roi_pixels(det.roi, detector),
                         oversample, not (det.oversample and det.oversample > 0), sensor.layers,
                         _source_count(config, divergence_and_dispersion), mosaic.domains,
-                        phi.steps)
+                        phi.steps, not config.output.nonoise)
 
 
 def check_work(config, device: Optional[str] = None, force: bool = False,
@@ -109,7 +113,7 @@ def check_work(config, device: Optional[str] = None, force: bool = False,
     ``pixels``: how many pixels are simulated when not the image (traced pixels)."""
     work = estimate_work(config)
     if pixels is not None:
-        work = replace(work, fpixels=1, spixels=pixels, roi_pixels=pixels)
+        work = replace(work, fpixels=1, spixels=pixels, roi_pixels=pixels, noise=False)
     available = available_bytes(device)
     if work.image_bytes + work.chunk_bytes > available:
         raise WorkRefused(f"needs more memory than is available ({_size(available)}): "

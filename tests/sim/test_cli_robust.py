@@ -121,3 +121,10 @@ def test_force_lifts_the_work_limit_but_not_the_memory_limit(monkeypatch):
     huge = parse_args(TINY + ["-detpixels", "200000"]).config
     with pytest.raises(work_guard.WorkRefused, match="memory"):
         work_guard.check_work(huge, force=True)
+
+
+def test_a_non_finite_image_from_finite_values_is_reported(files):
+    """A huge -water makes the background infinite (as in the C): the run ends, and says so."""
+    rc, _, err = run_main(TINY + ["-water", "1e300"])
+    assert rc == 0, err
+    assert "WARNING: 256 of 256 pixels are NaN or infinite" in err
