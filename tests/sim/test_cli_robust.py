@@ -66,7 +66,8 @@ def files(in_scratch):
 
 
 @pytest.mark.parametrize("args, words", [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED])
-def test_refused_in_one_line_before_any_work(files, args, words):
+def test_refused_in_one_line_before_any_work(files, monkeypatch, args, words):
+    monkeypatch.setattr(work_guard, "_mem_available", lambda: 16 * 10 ** 9)  # any machine
     rc, _, err = run_main(TINY + args)
     lines = [line for line in err.splitlines() if not line.startswith("WARNING:")]
     assert rc == 2 and len(lines) == 1 and lines[0].startswith("error: "), err
@@ -118,6 +119,7 @@ def test_force_lifts_the_work_limit_but_not_the_memory_limit(monkeypatch):
     with pytest.raises(work_guard.WorkRefused, match="--force"):
         work_guard.check_work(config)
     assert work_guard.check_work(config, force=True).iterations == 256
+    monkeypatch.setattr(work_guard, "_mem_available", lambda: 16 * 10 ** 9)
     huge = parse_args(TINY + ["-detpixels", "200000"]).config
     with pytest.raises(work_guard.WorkRefused, match="memory"):
         work_guard.check_work(huge, force=True)
