@@ -25,6 +25,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return compare_trace_main(argv[1:])
     _show_notes()
     try:
+        if argv and argv[0] == "warmup":
+            from .kernel_warmup import warmup_main
+
+            return warmup_main(argv[1:])
         return _run(argv)
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -39,10 +43,17 @@ def _show_notes() -> None:
     logger = logging.getLogger("sim")
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("note: %(message)s"))
+        handler.setFormatter(_NoteFormatter())
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
+
+
+class _NoteFormatter(logging.Formatter):
+    """``note: ...``, and ``warning: ...`` for what went wrong (a kernel that cannot be used)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{'warning' if record.levelno >= logging.WARNING else 'note'}: {record.getMessage()}"
 
 
 def _run(argv: List[str]) -> int:
@@ -145,7 +156,8 @@ def _image(parsed, model, explicit_only: bool) -> None:
     from .summary import image_summary
 
     bar = _ProgressBar(enabled=parsed.config.output.progress)
-    result = simulate(model.config, device=parsed.device, dtype=parsed.dtype, progress=bar, model=model)
+    result = simulate(model.config, device=parsed.device, dtype=parsed.dtype, progress=bar, model=model,
+                      compile="wait" if parsed.wait_kernel else "auto")
     bar.close()
     stats = image_stats(result.image.astype("float32"), roi_mask(model))
     print("\n".join(image_summary(stats, result.device, result.dtype, result.elapsed_s, result.kernel)))
