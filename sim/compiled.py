@@ -143,6 +143,7 @@ def _build(request: KernelRequest, wait: bool) -> Optional[Runner]:
     return None
 
 
-def building() -> bool:
-    """Whether a kernel build started by this process is still running (for the viewer)."""
+def kernel_building() -> bool:
+    """Whether a kernel build started by this process is still running: the viewer can say
+    so, and its next re-simulation after the build uses the kernel."""
     return kernel_build.any_running()

@@ -144,6 +144,18 @@ def any_running() -> bool:
     return any(process.poll() is None for process in _RUNNING.values())
 
 
+def wait_for_running(timeout_s: float = 600) -> None:
+    """Wait for the builds started by this process (a test session, say); stop any that
+    takes longer than ``timeout_s``."""
+    for process in list(_RUNNING.values()):
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    _RUNNING.clear()
+
+
 def build_and_wait(request: KernelRequest) -> None:
     """Build the kernel in a child process and wait for it; BuildFailed with one line."""
     package = kernel_cache.package_path(request.key)

@@ -152,16 +152,19 @@ def module_and_examples(request: KernelRequest) -> Tuple[torch.nn.Module, List[t
 
     N = request.spec.N or (5.0, 5.0, 5.0)
     scalars = torch.tensor([100.0, 1.0, *N], dtype=dtype)
+    # Miller indices of a few units, partly inside the table; whole table indices; a small
+    # reciprocal cell so that the smooth shapes' factors are not all zero.
+    mins = torch.tensor([-2.0, -3.0, -1.0], dtype=dtype)
+    reciprocal = 0.01 * torch.eye(3, dtype=dtype)
     rows, sources, m = Dim("rows"), Dim("sources"), Dim("M")
     if request.layout == "orientations":
         module = OrientationsModule(request)
-        example = [rand(64, 3) * 8, rand(3, 15), torch.eye(3, dtype=dtype), rand(3), scalars]
+        example = [rand(64, 3) * 2 - 1, rand(3, 15) * 3, reciprocal, mins, scalars]
         dynamic = [{0: rows}, {1: 3 * m}, None, None, None]
         ok_example, ok_dims = torch.rand(64, generator=gen) > 0.2, {0: rows}
     else:
         module = SourcesModule(request)
-        example = [rand(3, 64), rand(5, 3), rand(5) + 1, rand(3, 6) * 8, torch.eye(3, dtype=dtype), rand(3),
-                   scalars]
+        example = [rand(3, 64), rand(5, 3), rand(5) + 1, rand(3, 6) * 6 - 3, reciprocal, mins, scalars]
         dynamic = [{1: rows}, {0: sources}, {0: sources}, {1: 3 * m}, None, None, None]
         ok_example, ok_dims = torch.rand(5, 1, 64, generator=gen) > 0.2, {0: sources, 2: rows}
     optional: List[Optional[dict]] = []  # the structure of forward's *optional

@@ -18,7 +18,7 @@ from . import units
 from .config import SimConfig
 from .errors import SimulationCancelled
 from .host_memory import keep_freed_memory
-from .compiled import CompileMode, compiled_stage
+from .compiled import AUTO_USE_MIN_ITERATIONS, CompileMode, compiled_stage
 from .compiled import kernel_request as compiled_request
 from .interpolation import find_cutoff
 from .kernel import KernelInputs, pixel_values
@@ -142,9 +142,12 @@ def compilable(k: KernelInputs) -> bool:
 
 
 def kernel_request(model: SimModel, dtype=torch.float64) -> Optional[KernelRequest]:
-    """The compiled kernel a CPU run of ``model`` would use, or None when it runs eagerly."""
+    """The compiled kernel a CPU run of ``model`` would use ("auto"), or None when it runs
+    eagerly (too short, or needing the eager stage)."""
     k = _kernel_inputs(model, "cpu", _dtype(dtype))
-    if not compilable(k):
+    fmin, fmax, smin, smax = model.roi
+    pixels = max(0, fmax - fmin + 1) * max(0, smax - smin + 1)
+    if not compilable(k) or pixels * iterations_per_pixel(model) < AUTO_USE_MIN_ITERATIONS:
         return None
     return compiled_request(k.spec, _dtype(dtype), has_ok=k.dmin_m > 0.0, has_grid=k.hkl_grid is not None,
                             orientations=model.orientations.shape[0])
