@@ -204,11 +204,15 @@ def _build_locked(request: KernelRequest, package: Path) -> str:
     kernel_cache.trust(package)
     with open(package.parent / "keys.txt", "a") as index:
         index.write(f"{package.name} {request.key}\n")
+    _forget_failure(package)
+    return f"built in {time.perf_counter() - start:.1f} s"
+
+
+def _forget_failure(package: Path) -> None:
     try:
         failure_path(package).unlink()
     except FileNotFoundError:
         pass
-    return f"built in {time.perf_counter() - start:.1f} s"
 
 
 def main(argv) -> int:
@@ -217,9 +221,12 @@ def main(argv) -> int:
     request = KernelRequest.from_json(argv[2])
     package = kernel_cache.package_path(request.key)
     try:
-        with build_lock(package) as _:
+        with build_lock(package):
             print(_build_locked(request, package), flush=True)
         return 0
+    except KeyboardInterrupt:  # stopped by the user (Ctrl-C while waiting): not a failure
+        _forget_failure(package)
+        return 130
     except Exception as err:  # noqa: BLE001 - any failure is reported as one line
         reason = f"{type(err).__name__}: {' '.join(str(err).split())[:300]}"
         try:
