@@ -10,6 +10,7 @@ _API = {
     "format_args": "sim.cli_args",
     "simulate": "sim.simulator",
     "SimResult": "sim.simulator",
+    "kernel_building": "sim.compiled",
     "format_command": "sim.cli_args",
     "build_model": "sim.model",
     "SimModel": "sim.model",

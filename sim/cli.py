@@ -6,6 +6,7 @@ diverges from ``--compare-trace`` exits 1; every exit code is listed in ``sim.cl
 
 from __future__ import annotations
 
+import importlib
 import logging
 import shlex
 import sys
@@ -18,13 +19,19 @@ from .errors import InputError
 from .validation import check_config
 
 
+#: Subcommands: name -> (module, function taking the remaining arguments), imported on use.
+SUBCOMMANDS = {
+    "compare-trace": ("sim.trace.cli", "compare_trace_main"),
+    "warmup": ("sim.kernel_warmup", "warmup_main"),
+}
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "compare-trace":
-        from .trace.cli import compare_trace_main
-
-        return compare_trace_main(argv[1:])
     _show_notes()
+    if argv and argv[0] in SUBCOMMANDS:
+        module, function = SUBCOMMANDS[argv[0]]
+        return run_guarded(getattr(importlib.import_module(module), function), argv[1:])
     return run_guarded(_run, argv)
 
 
@@ -33,10 +40,17 @@ def _show_notes() -> None:
     logger = logging.getLogger("sim")
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("note: %(message)s"))
+        handler.setFormatter(_NoteFormatter())
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
+
+
+class _NoteFormatter(logging.Formatter):
+    """``note: ...``, and ``warning: ...`` for what went wrong (a kernel that cannot be used)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{'warning' if record.levelno >= logging.WARNING else 'note'}: {record.getMessage()}"
 
 
 def _run(argv: List[str]) -> int:
@@ -143,7 +157,8 @@ def _image(parsed, model, explicit_only: bool) -> None:
     from .summary import image_summary
 
     bar = _ProgressBar(enabled=parsed.config.output.progress)
-    result = simulate(model.config, device=parsed.device, dtype=parsed.dtype, progress=bar, model=model)
+    result = simulate(model.config, device=parsed.device, dtype=parsed.dtype, progress=bar, model=model,
+                      compile="wait" if parsed.wait_kernel else "auto")
     bar.close()
     stats = image_stats(result.image.astype("float32"), roi_mask(model))
     _warn_non_finite(result.image)

@@ -11,6 +11,7 @@ double dash so that they never collide with a C flag (the C ignores them):
     --no-phi0-reuse        corrected phi=0 behaviour (config.phi0_reuse False)
     --force                run even above the work limit (sim.work_guard)
     --debug                show the traceback of an internal error
+    --wait-kernel          build a missing compiled kernel first instead of in the background
 
 ``format_args`` is the inverse: a command line the C program and ``parse_args`` both accept,
 which parses back to an equal config. No torch, no Qt.
@@ -35,7 +36,8 @@ TracePixel = Tuple[int, int, Optional[str]]
 #: This port's options that take a value -> ParsedArgs field.
 _VALUE_OPTIONS = {"--trace-dir": "trace_dir", "--compare-trace": "compare_trace",
                   "--device": "device", "--dtype": "dtype"}
-_FLAG_OPTIONS = {"--no-phi0-reuse": "no_phi0_reuse", "--force": "force", "--debug": "debug"}
+_FLAG_OPTIONS = {"--no-phi0-reuse": "no_phi0_reuse", "--force": "force", "--debug": "debug",
+                 "--wait-kernel": "wait_kernel"}
 _DTYPES = ("float64", "float32")
 
 
@@ -57,6 +59,7 @@ class ParsedArgs:
     no_phi0_reuse: bool = False
     force: bool = False
     debug: bool = False
+    wait_kernel: bool = False
 
 
 def parse_args(argv: Sequence[str]) -> ParsedArgs:

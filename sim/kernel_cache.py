@@ -2,10 +2,18 @@
 
 ``torch.compile`` costs about two seconds in every process, even with its cache warm
 (importing dynamo and inductor, tracing, guards). An AOTInductor package is built once
-per machine for a kernel's ``key`` (dtype, device, the crystal's static description and
-which optional inputs it takes; the folder also names the torch version and the CPU).
-Its sizes are dynamic, so one package serves every detector size, chunk and orientation
-count. Loading one imports neither dynamo nor inductor.
+per machine for a kernel's ``key`` (``sim.kernel_modules.KernelRequest``; the folder also
+names the torch version and the CPU). Its sizes are dynamic, so one package serves every
+detector size, chunk and orientation count. Loading one imports neither dynamo nor inductor.
+
+A stored package is trusted only with its digest file (``<name>.pt2.sha256``), written by
+the builder after the package was complete and had run correctly in the builder's own
+process (``sim.kernel_build``). A package whose bytes no longer match (a crash or power
+loss in the middle of a write, a truncated copy) or that has no digest (a foreign file)
+is moved aside, never loaded: loading a damaged package can kill the process (SIGILL).
+
+The loader unpacks a package into a temporary folder; here that folder is private to the
+load and removed as soon as the kernel is in memory, so no exit path leaves it in /tmp.
 
 Packages live in ``$NANOBRAGG_KERNEL_CACHE``, else ``$XDG_CACHE_HOME/nanobragg-studio/kernels``
 (``~/.cache/...``), in a folder per torch version; deleting it is always safe.
@@ -15,24 +23,32 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import os
 import platform
+import shutil
 import tempfile
-import warnings
+import time
 from pathlib import Path
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List
 
 import torch
 
 Runner = Callable[[List[torch.Tensor]], List[torch.Tensor]]
+log = logging.getLogger(__name__)
 
 
-def cache_dir() -> Path:
+def cache_root() -> Path:
     root = os.environ.get("NANOBRAGG_KERNEL_CACHE")
     if root is None:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         root = os.path.join(base, "nanobragg-studio", "kernels")
-    return Path(root) / f"torch-{torch.__version__}-{platform.machine()}-{_cpu_signature()}"
+    return Path(root)
+
+
+def cache_dir() -> Path:
+    """The folder of this torch version and CPU in ``cache_root()``."""
+    return cache_root() / f"torch-{torch.__version__}-{platform.machine()}-{_cpu_signature()}"
 
 
 @functools.lru_cache(maxsize=None)
@@ -53,55 +69,91 @@ def package_path(key: str) -> Path:
     return cache_dir() / f"{digest}.pt2"
 
 
+def digest_path(package: Path) -> Path:
+    return package.with_name(package.name + ".sha256")
+
+
+def file_digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def is_trusted(path: Path) -> bool:
+    """The package is there, complete and the one its builder checked."""
+    try:
+        return digest_path(path).read_text().strip() == file_digest(path)
+    except OSError:
+        return False
+
+
+def trust(path: Path) -> None:
+    """Record the package's digest (atomically: a reader sees no digest or the whole one)."""
+    record = digest_path(path)
+    partial = record.with_name(f".{record.name}.{os.getpid()}")
+    partial.write_text(file_digest(path) + "\n")
+    os.replace(partial, record)
+
+
+def move_aside(path: Path) -> Path:
+    """Rename an untrusted package (and its digest) out of the way, for inspection."""
+    aside = path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+    os.replace(path, aside)
+    try:
+        os.unlink(digest_path(path))
+    except FileNotFoundError:
+        pass
+    return aside
+
+
 _LOADED: Dict[str, Runner] = {}
 
 
 def load(key: str) -> Runner | None:
-    """The stored kernel for ``key``, loaded once per process; None when none is stored."""
+    """The stored kernel for ``key``, loaded once per process; None when none is stored or
+    the stored one is untrusted (then it is moved aside, with a warning)."""
     if key in _LOADED:
         return _LOADED[key]
     path = package_path(key)
     if not path.exists():
         return None
-    _LOADED[key] = _open(path)
+    if not is_trusted(path):
+        _set_aside(path)
+        return None
+    _LOADED[key] = open_package(path)
     return _LOADED[key]
 
 
-def _open(path: Path) -> Runner:
+def _set_aside(path: Path) -> None:
     try:
-        # The loader behind torch._inductor.aoti_load_package, without importing inductor.
-        loader = torch._C._aoti.AOTIModelPackageLoader(str(path), "model", False, 1, -1)
-        return loader.run
-    except (AttributeError, TypeError):
-        from torch._inductor import aoti_load_package
-
-        package = aoti_load_package(str(path))
-        return lambda inputs: package.loader.run(inputs)
+        aside = move_aside(path)
+        where = f"moved aside to {aside.name}"
+    except OSError as err:
+        where = f"could not be moved aside ({err.strerror})"
+    log.warning("compiled kernel %s is damaged, incomplete or foreign (no matching digest); %s, "
+                "not loaded", path, where)
 
 
-def build(key: str, module: torch.nn.Module, example: Sequence[torch.Tensor], dynamic_shapes) -> Runner:
-    """Export ``module`` on ``example`` inputs, compile it ahead of time, store and load it."""
-    path = package_path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Build beside the target and rename: a concurrent process never sees half a package.
-    fd, partial = tempfile.mkstemp(suffix=".pt2", dir=path.parent)
-    os.close(fd)
+def open_package(path: Path) -> Runner:
+    """Load a package, unpacking it into a private folder removed right after loading."""
+    private = tempfile.mkdtemp(prefix="nanobragg-load-")
+    previous = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = private  # where the loader's std::filesystem::temp_directory_path points
     try:
-        with warnings.catch_warnings():
-            for category in (FutureWarning, DeprecationWarning):  # torch's own, not ours to act on
-                warnings.simplefilter("ignore", category)
-            import torch._inductor
-            import torch._inductor.config as inductor_config
+        try:
+            # The loader behind torch._inductor.aoti_load_package, without importing inductor.
+            run = torch._C._aoti.AOTIModelPackageLoader(str(path), "model", False, 1, -1).run
+        except (AttributeError, TypeError):  # an older torch
+            from torch._inductor import aoti_load_package
 
-            inductor_config.compile_threads = 1  # no worker pool to start for one kernel
-            exported = torch.export.export(module, tuple(example), dynamic_shapes=dynamic_shapes)
-            torch._inductor.aoti_compile_and_package(exported, package_path=partial)
-        os.chmod(partial, 0o644)
-        with open(path.parent / "keys.txt", "a") as index:
-            index.write(f"{path.name} {key}\n")
-        os.replace(partial, path)
+            package = aoti_load_package(str(path))
+            run = lambda inputs: package.loader.run(inputs)  # noqa: E731
     finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
-    _LOADED[key] = _open(path)
-    return _LOADED[key]
+        if previous is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = previous
+        shutil.rmtree(private, ignore_errors=True)  # the kernel's library stays mapped
+    return run

@@ -121,8 +121,9 @@ def lattice_factor(spec: LatticeSpec, d: torch.Tensor, h0: torch.Tensor, recipro
     return volume_cells * (rad_star_sqr * spec.fudge < TOPHAT_RADIUS_SQR).to(d.dtype), None
 
 
-def nearest_cell_factor(h0_blocks, grid: torch.Tensor, mins: torch.Tensor, default_F: float) -> torch.Tensor:
-    """F of the nearest whole (h, k, l) from the table, (Q, M); default_F outside it.
+def nearest_cell_factor(h0_blocks, grid: torch.Tensor, mins: torch.Tensor, default_F) -> torch.Tensor:
+    """F of the nearest whole (h, k, l) from the table, (Q, M); default_F (a number, or a
+    0-d tensor in compiled kernels) outside it.
 
     ``h0_blocks``: the three (Q, M) index blocks h0, k0, l0.
     """
@@ -132,7 +133,7 @@ def nearest_cell_factor(h0_blocks, grid: torch.Tensor, mins: torch.Tensor, defau
     flat = (idx[0] * grid.shape[1] + idx[1]) * grid.shape[2] + idx[2]
     flat = torch.where(inside, flat, torch.zeros_like(flat)).long()
     values = grid.reshape(-1).to(idx[0].dtype)[flat]
-    return torch.where(inside, values, torch.full_like(values, default_F))
+    return torch.where(inside, values, default_F)
 
 
 def lattice_contributions(spec: LatticeSpec, h: torch.Tensor, ok: Optional[torch.Tensor],

@@ -19,9 +19,11 @@ from . import units
 from .config import SimConfig
 from .errors import SimulationCancelled
 from .host_memory import keep_freed_memory
-from .compiled import CompileMode, compiled_stage
+from .compiled import AUTO_USE_MIN_ITERATIONS, CompileMode, compiled_stage
+from .compiled import kernel_request as compiled_request
 from .interpolation import find_cutoff
 from .kernel import KernelInputs, pixel_values
+from .kernel_modules import KernelRequest
 from .lattice import LatticeSpec
 from .model import SimModel, build_model
 from .params import Params, requires_grad
@@ -135,6 +137,23 @@ def roi_pixels(model: SimModel, window: Window, device="cpu") -> Tuple[torch.Ten
     return slow.repeat_interleave(len(fast)), fast.repeat(len(slow))
 
 
+def compilable(k: KernelInputs) -> bool:
+    """Interpolated structure factors and -oversample_thick/polar/omega need the eager stage."""
+    return not k.chained and not (k.interpolate and k.hkl_grid is not None)
+
+
+def kernel_request(model: SimModel, dtype=torch.float64) -> Optional[KernelRequest]:
+    """The compiled kernel a CPU run of ``model`` would use ("auto"), or None when it runs
+    eagerly (too short, or needing the eager stage)."""
+    k = _kernel_inputs(model, "cpu", _dtype(dtype))
+    fmin, fmax, smin, smax = model.roi
+    pixels = max(0, fmax - fmin + 1) * max(0, smax - smin + 1)
+    if not compilable(k) or pixels * iterations_per_pixel(model) < AUTO_USE_MIN_ITERATIONS:
+        return None
+    return compiled_request(k.spec, _dtype(dtype), has_ok=k.dmin_m > 0.0, has_grid=k.hkl_grid is not None,
+                            orientations=model.orientations.shape[0])
+
+
 def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Optional[Window] = None,
              progress: Optional[Callable[[float], None]] = None,
              cancel: Optional[Callable[[], bool]] = None, model: Optional[SimModel] = None,
@@ -145,7 +164,9 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     misset, distance, beam centre, wavelength), applied when the model is built, so not
     together with ``model``. When one requires grad, the kernel runs with autograd on and
     ``result.image_tensor`` is differentiable in it (see ``sim.params`` for an example).
-    ``compile``: True, False or "auto" (long CPU runs only; see ``sim.compiled``).
+    ``compile``: "auto" (long CPU runs only; a missing kernel is built in the background
+    while this run is eager), "wait" (the same, but waiting for the build), True or False
+    (see ``sim.compiled``).
     """
     if model is not None and params:
         raise ValueError("params are applied when the model is built: give params or model, not both")
@@ -158,8 +179,7 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     k = kernel_inputs(model, device, dtype)
     slow_t, fast_t = roi_pixels(model, window, device)
     compiled = None
-    # Interpolated structure factors and -oversample_thick/polar/omega need the eager stage.
-    if not requires_grad(params) and not k.chained and not (k.interpolate and k.hkl_grid is not None):
+    if not requires_grad(params) and compilable(k):
         compiled = compiled_stage(compile, k.spec, dtype, device, has_ok=k.dmin_m > 0.0,
                                   has_grid=k.hkl_grid is not None,
                                   iterations=len(slow_t) * iterations_per_pixel(model),

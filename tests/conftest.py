@@ -14,10 +14,14 @@ PARITY_ROWS = []
 @pytest.fixture(autouse=True, scope="session")
 def private_kernel_cache(tmp_path_factory):
     """Compiled kernels go to a folder of this test session: no test reads the user's
-    stored kernels (which would change which code path runs) or leaves any behind."""
+    stored kernels (which would change which code path runs) or leaves any behind, and
+    background kernel builds end with the session."""
     previous = os.environ.get("NANOBRAGG_KERNEL_CACHE")
     os.environ["NANOBRAGG_KERNEL_CACHE"] = str(tmp_path_factory.mktemp("kernels"))
     yield
+    from sim import kernel_build
+
+    kernel_build.wait_for_running()  # no kernel builder started by a test outlives the session
     if previous is None:
         os.environ.pop("NANOBRAGG_KERNEL_CACHE", None)
     else:
