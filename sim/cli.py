@@ -23,6 +23,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from .trace.cli import compare_trace_main
 
         return compare_trace_main(argv[1:])
+    if argv and argv[0] == "explain":
+        from .explain.cli import explain_main
+
+        return explain_main(argv[1:])
     _show_notes()
     try:
         return _run(argv)

@@ -84,6 +84,11 @@ def check_params(config: SimConfig, params: Optional[Params]) -> Dict[str, torch
     return checked
 
 
+def field_shape(name: str) -> tuple:
+    """The tensor shape of differentiable field ``name`` (``()`` for a scalar)."""
+    return _FIELDS[name][1]
+
+
 def requires_grad(params: Optional[Params]) -> bool:
     """Whether any parameter tensor asks for gradients."""
     return any(isinstance(v, torch.Tensor) and v.requires_grad for v in (params or {}).values())
