@@ -132,6 +132,8 @@ def _traces(parsed, model, argv: List[str]):
     for slow, fast, _ in parsed.trace_pixels:
         record = trace_pixel(model.config, slow, fast, device=parsed.device, dtype=parsed.dtype, model=model)
         print("\n".join(format_trace(record)))
+        if parsed.sensitivity:
+            _sensitivity(model.config, slow, fast)
         records.append(record)
     if parsed.trace_dir and records:
         from .trace.bundle import write_bundle
@@ -141,6 +143,12 @@ def _traces(parsed, model, argv: List[str]):
                      records[0].meta["dtype"])
         print(f"wrote trace bundle to {parsed.trace_dir}")
     return records
+
+
+def _sensitivity(config, slow: int, fast: int) -> None:
+    from .explain.sensitivity import format_sensitivity, pixel_sensitivity
+
+    print("\n".join(format_sensitivity(pixel_sensitivity(config, slow, fast), slow, fast)))
 
 
 def _image(parsed, model, explicit_only: bool) -> None:

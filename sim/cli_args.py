@@ -9,6 +9,7 @@ double dash so that they never collide with a C flag (the C ignores them):
     --device cpu|cuda      where to run the kernel
     --dtype float64|float32
     --no-phi0-reuse        corrected phi=0 behaviour (config.phi0_reuse False)
+    --sensitivity          with -trace_pixel: d(pixel)/d(parameter) for every parameter
 
 ``format_args`` is the inverse: a command line the C program and ``parse_args`` both accept,
 which parses back to an equal config. No torch, no Qt.
@@ -33,7 +34,7 @@ TracePixel = Tuple[int, int, Optional[str]]
 #: This port's options that take a value -> ParsedArgs field.
 _VALUE_OPTIONS = {"--trace-dir": "trace_dir", "--compare-trace": "compare_trace",
                   "--device": "device", "--dtype": "dtype"}
-_FLAG_OPTIONS = {"--no-phi0-reuse": "no_phi0_reuse"}
+_FLAG_OPTIONS = {"--no-phi0-reuse": "no_phi0_reuse", "--sensitivity": "sensitivity"}
 _DTYPES = ("float64", "float32")
 
 
@@ -53,6 +54,7 @@ class ParsedArgs:
     device: Optional[str] = None
     dtype: str = "float64"
     no_phi0_reuse: bool = False
+    sensitivity: bool = False
 
 
 def parse_args(argv: Sequence[str]) -> ParsedArgs:
