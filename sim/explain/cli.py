@@ -93,17 +93,12 @@ def split_options(argv: Sequence[str]) -> Tuple[Dict[str, List[str]], List[str]]
 def _inputs(parsed, own):
     """(their image, notes, mask or None, window or None), read and checked."""
     from ..model import build_model
-    from ..io.reference import COUNTS, load_reference
+    from ..io.reference import load_reference, photons_like
 
     model = build_model(parsed.config)
     shape = model.shape
-    reference = load_reference(own["--against"][0], shape)
-    theirs, notes = reference.data, []
-    if reference.units == COUNTS:
-        theirs = theirs - parsed.config.output.adc_offset
-        notes.append("the other image is SMV counts: compared after removing the ADC offset, "
-                     "the scale absorbs the -intfile scale, and whole counts cannot meet the "
-                     "golden tolerances")
+    theirs, note = photons_like(load_reference(own["--against"][0], shape), parsed.config.output.adc_offset)
+    notes = [] if note is None else [note]
     if tuple(theirs.shape) != tuple(shape):
         raise InputError(f"image is {theirs.shape[0]} x {theirs.shape[1]} pixels (slow x fast) but "
                          f"the command line makes {shape[0]} x {shape[1]}", own["--against"][0])
