@@ -179,14 +179,16 @@ def trace_job(config, slow: int, fast: int, device: str, dtype: str, model=None)
     return job
 
 
-def explain_job(config, theirs, device: str, dtype: str) -> Job:
-    """A job that fits ``config``'s parameters to ``theirs`` (``sim.explain``) and returns
-    (explained, report lines)."""
+def explain_job(config, theirs, groups: str, device: str, dtype: str) -> Job:
+    """A job that fits ``config``'s parameter ``groups`` ("beam,distance,...", empty for all)
+    to ``theirs`` (``sim.explain``) and returns (explained, report lines)."""
     def job(progress, cancel):
         from sim.explain.explain import explain
+        from sim.explain.groups import parse_groups
         from sim.explain.report import format_report
 
-        result = explain(config, theirs, device=device, dtype=dtype, progress=progress, cancel=cancel)
+        result = explain(config, theirs, parse_groups(groups or None), device=device, dtype=dtype,
+                         progress=progress, cancel=cancel)
         return result.explained, format_report(result)
     return job
 

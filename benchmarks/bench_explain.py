@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -55,13 +57,12 @@ def main() -> None:
     parser.add_argument("--groups", default="beam,distance,misset,scale")
     args = parser.parse_args()
     folder = golden_root() / "triclinic_misset"
-    import json
     info = json.loads((folder / "case.json").read_text())
     config = parse_args(info["c_args"]).config
     theirs = np.fromfile(folder / "image.f32", dtype="<f4").reshape(info["image_shape"]).astype(np.float64)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = explain(perturbed(config), theirs, args.groups.split(","), device=args.device)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     print("\n".join(format_report(result)))
     print("\nplanted -> fitted (theirs - ours):")
     for field, (_, change, flag) in PLANTS.items():
@@ -71,8 +72,9 @@ def main() -> None:
     c = next(c for c in result.changes if c.param.is_scale)
     print(f"  -fluence   planted x{SCALE:.0e}  fitted x{1 / c.change:.9g}  "
           f"error {abs(math.log(c.change) + math.log(SCALE)) / math.log(SCALE):.1e} of ln(plant)")
-    print(f"\nexplain, 512 x 512 {config.detector.fpixels} px, device {args.device}, "
-          f"{torch.get_num_threads()} threads: {elapsed:.1f} s")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"\nexplain, 512 x 512 pixels, device {args.device}, {torch.get_num_threads()} threads: "
+          f"{elapsed:.1f} s wall, {cpu:.1f} s CPU (load average {load:.1f} while it ran)")
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import List, Optional
 
 from PyQt6.QtCore import pyqtSignal
-from PyQt6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton, QTableWidget,
-                             QTableWidgetItem, QVBoxLayout, QWidget)
+from PyQt6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton,
+                             QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from sim.io.reference import photons_like
 
@@ -45,6 +45,9 @@ class ExplainPanel(QWidget):
         self.explain_button = QPushButton("Explain difference")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
+        self.groups = QLineEdit()
+        self.groups.setPlaceholderText("parameters: all (or e.g. beam,distance,misset,scale)")
+        self.groups.setToolTip("beam, distance, wavelength, rotations, twotheta, misset, cell, scale")
         self.progress = QProgressBar()
         self.report = QPlainTextEdit(NO_IMAGE)
         self.report.setReadOnly(True)
@@ -56,6 +59,7 @@ class ExplainPanel(QWidget):
         buttons.addWidget(self.explain_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.groups)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.report, 2)
@@ -73,7 +77,8 @@ class ExplainPanel(QWidget):
         theirs, note = photons_like(state.reference, state.config.output.adc_offset)
         self.report.setPlainText("fitting..." + ("" if note is None else f"\nnote: {note}"))
         self.progress.setValue(0)
-        self.fit.submit(explain_job(state.config, theirs, state.options.device, state.options.dtype))
+        self.fit.submit(explain_job(state.config, theirs, self.groups.text().strip(), state.options.device,
+                                    state.options.dtype))
 
     def _on_explained(self, outcome) -> None:
         explained, lines = outcome

@@ -30,13 +30,18 @@ from .forward import PixelModel
 HUBER_RMS = 3.0
 #: The fit stops when a step lowers the loss by less than this fraction.
 CONVERGED = 1e-5
+#: ... or when no parameter moves by more than this fraction of its standard error.
+STEP_OF_SIGMA = 0.01
+#: Directions whose curvature is below this fraction of the largest do not change the image.
+NULL_EIGENVALUE = 1e-10
 Progress = Optional[Callable[[float], None]]
 
 
 @dataclass
 class FitOutcome:
-    """Changes (P,) in each parameter's unit (ln s for the scale), their 1-sigma errors,
-    the covariance, the largest pixel change each change makes (a fraction of max|T|),
+    """Changes (P,) in each parameter's unit (ln s for the scale), their 1-sigma errors
+    (inf where only a combination with others is determined), the covariance, the largest
+    pixel change each change makes that no other parameter could (a fraction of max|T|),
     which parameters had no effect at all, and the loss before and after."""
 
     changes: np.ndarray
@@ -81,17 +86,61 @@ def fit(pm: PixelModel, target: torch.Tensor, max_iter: int = 30, progress: Prog
             progress(iterations / max_iter)
         if not improved:
             break
-    # the last Jacobian was taken one (converged, hence tiny) step before the optimum
+    return _outcome(state, J, frozen, target, norm, scale_j, cost_start, iterations)
+
+
+def _outcome(state, J, frozen, target, norm, scale_j, cost_start, iterations) -> FitOutcome:
+    """Errors, degeneracies and effects at the optimum (with the last Jacobian, taken one
+    converged, hence tiny, step before it)."""
     s = 1.0 if scale_j is None else math.exp(state.x[scale_j])
     r = ((s * state.values - target) / norm).cpu().numpy()
     if scale_j is not None:
         J[:, scale_j] = (s * state.values / norm).cpu().numpy()
     w = _weights(r, _threshold(r))
+    x, undetermined = _without_null_moves(state.x, J, w, frozen)
     covariance = _covariance(J, r, w, frozen)
     sigma = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
-    effect = np.abs(J).max(axis=0) * np.abs(state.x)
-    return FitOutcome(state.x, sigma, covariance, effect, frozen, cost_start, _huber_cost(r, _threshold(r)),
-                      iterations)
+    sigma[undetermined] = np.inf
+    return FitOutcome(x, sigma, covariance, _unique_effect(J, x, frozen), frozen, cost_start,
+                      _huber_cost(r, _threshold(r)), iterations)
+
+
+def _without_null_moves(x, J, w, frozen):
+    """(x without its moves along directions that do not change the image, the parameters
+    taking part in such a direction). Scaling the cell and the wavelength together, say,
+    leaves every pixel as it is: damped steps may drift that way, and no image can say
+    how far, so the report keeps the smallest change (in units of each parameter's effect)."""
+    live = np.flatnonzero(~frozen)
+    undetermined = np.zeros(len(x), dtype=bool)
+    if len(live) < 2:
+        return x, undetermined
+    Jl = J[:, live]
+    A = Jl.T @ (w[:, None] * Jl)
+    d = np.sqrt(np.diag(A))
+    values, vectors = np.linalg.eigh(A / np.outer(d, d))
+    null = vectors[:, values < NULL_EIGENVALUE * values.max()]
+    if not null.shape[1]:
+        return x, undetermined
+    scaled = x[live] * d
+    x = x.copy()
+    x[live] = (scaled - null @ (null.T @ scaled)) / d
+    undetermined[live] = (null * null).sum(axis=1) > 1e-3
+    return x, undetermined
+
+
+def _unique_effect(J: np.ndarray, x: np.ndarray, frozen: np.ndarray) -> np.ndarray:
+    """Per parameter, the largest pixel change (a fraction of max|T|) its change makes that
+    no combination of the other parameters' changes could make: the part of its Jacobian
+    column outside the span of the others', times the change."""
+    effect = np.zeros(len(x))
+    live = np.flatnonzero(~frozen)
+    for j in live:
+        others = J[:, [k for k in live if k != j]]
+        column = J[:, j]
+        if others.shape[1]:
+            column = column - others @ np.linalg.lstsq(others, column, rcond=None)[0]
+        effect[j] = float(np.abs(column).max(initial=0.0)) * abs(x[j])
+    return effect
 
 
 def _linearize(pm, x, target, norm, scale_j, cancel):
@@ -125,10 +174,19 @@ def _damped_step(pm, state, J, r, w, frozen, lam, target, norm, scale_j, cancel)
         cost = _huber_cost(((s * values - target) / norm).cpu().numpy(), threshold)
         if cost < state.cost:
             relative = (state.cost - cost) / max(state.cost, 1e-300)
+            within_error = _step_within_error(step, J, r, w, frozen) and lam < 1e-2
             state.x, state.values, state.cost = trial, values, cost
-            return relative > CONVERGED, max(lam / 5.0, 1e-9)
+            return relative > CONVERGED and not within_error, max(lam / 10.0, 1e-9)
         lam *= 5.0
     return False, lam
+
+
+def _step_within_error(step, J, r, w, frozen) -> bool:
+    """Whether every parameter moved by less than ``STEP_OF_SIGMA`` of its standard error:
+    further steps would only fit the noise."""
+    sigma = np.sqrt(np.clip(np.diag(_covariance(J, r, w, frozen)), 0.0, None))
+    live = ~frozen
+    return bool(np.all(np.abs(step[live]) <= STEP_OF_SIGMA * sigma[live]))
 
 
 def _best_log_scale(values: torch.Tensor, target: torch.Tensor, current: float) -> float:

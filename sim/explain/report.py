@@ -58,6 +58,8 @@ def format_report(e: Explanation) -> List[str]:
 def _row(c: FittedChange) -> str:
     p = c.param
     tag = "no effect" if c.no_effect else ("explains" if c.significant else "not significant")
+    if math.isinf(c.uncertainty) and not c.no_effect:
+        tag = "undetermined: other parameters can make the same change"
     z = "inf" if math.isinf(c.z) else f"{c.z:.3g}"
     unit = "x" if p.is_scale else p.unit
     return f"  {p.flag:<16} {c.change:+.6g} +/- {c.uncertainty:.2g} {unit:<3} (z {z}) {tag}"
@@ -82,7 +84,7 @@ def _param_json(c: FittedChange) -> dict:
     p = c.param
     return {"name": p.flag, "group": p.group, "unit": "factor" if p.is_scale else p.unit,
             "ours": p.start, "fitted": c.fitted_value,
-            "change": c.change, "uncertainty": c.uncertainty,
+            "change": c.change, "uncertainty": c.uncertainty if math.isfinite(c.uncertainty) else None,
             "change_kind": "ratio" if p.is_scale else "difference",
             "significant": c.significant, "no_effect": c.no_effect}
 
