@@ -1,5 +1,7 @@
 """``python -m sim``: replay a nanoBragg command line (images, traces, trace comparison).
 
+``python -m sim explain ...`` fits our parameters to another image (``sim.explain.cli``).
+
 Bad input ends with one line on stderr and exit code 2, never a traceback; a trace that
 diverges from ``--compare-trace`` exits 1.
 """

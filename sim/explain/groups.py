@@ -48,7 +48,7 @@ _GROUPS: Dict[str, Tuple[Tuple[str, Optional[int], str, str, str], ...]] = {
              ("beam_y_mm", None, "-Ybeam", "mm", "the beam centre in Y")),
     "distance": (("distance_mm", None, "-distance", "mm", "the detector distance"),),
     "wavelength": (("wavelength_A", None, "-lambda", "A", "the wavelength"),),
-    "rotations": tuple((f"rot_deg", i, f"-detector_rot{axis}", "deg", f"the detector rotation about {axis}")
+    "rotations": tuple(("rot_deg", i, f"-detector_rot{axis}", "deg", f"the detector rotation about {axis}")
                        for i, axis in enumerate("xyz")),
     "twotheta": (("twotheta_deg", None, "-twotheta", "deg", "the detector two-theta"),),
     "misset": tuple(("misset_deg", i, f"-misset {axis}", "deg", f"the crystal misset about {axis}")
@@ -82,7 +82,8 @@ def parse_groups(text: Optional[str]) -> Tuple[str, ...]:
     return names
 
 
-def fit_parameters(config: SimConfig, model: SimModel, groups: Sequence[str]) -> Tuple[List[FitParameter], List[str]]:
+def fit_parameters(config: SimConfig, model: SimModel,
+                   groups: Sequence[str]) -> Tuple[List[FitParameter], List[str]]:
     """The scalar parameters of ``groups`` with our starting values, and one note for each
     group left out because this configuration has no such value (a matrix file instead of
     a cell, a random misset)."""

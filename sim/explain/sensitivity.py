@@ -49,6 +49,6 @@ def pixel_sensitivity(config: SimConfig, slow: int, fast: int, dtype=torch.float
 def format_sensitivity(rows: List[Sensitivity], slow: int, fast: int) -> List[str]:
     """Lines ``SENSITIVITY: flag value unit d(photons)/d(flag)`` for the command line."""
     lines = [f"SENSITIVITY: pixel ({slow}, {fast}): d(photons)/d(parameter) at our values"]
-    lines += [f"SENSITIVITY: {r.flag:<16} {r.value:>14.8g} {r.unit:<11} {r.derivative:+.6e} photons per {r.unit}"
-              for r in rows]
+    lines += [f"SENSITIVITY: {r.flag:<16} {r.value:>14.8g} {r.unit:<11} {r.derivative:+.6e} "
+              f"photons per {r.unit}" for r in rows]
     return lines

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-import torch
 
 from sim.config import BeamConfig, CrystalConfig, DetectorConfig, Pivot, SimConfig, Convention
 from sim.explain.groups import GROUPS, fit_parameters
@@ -61,3 +60,17 @@ def test_the_lines_name_every_parameter():
     assert len(lines) == len(rows) + 1
     assert all(line.startswith("SENSITIVITY:") for line in lines)
     assert "-detector_rotz" in "\n".join(lines)
+
+
+def test_the_command_line_prints_the_sensitivity_after_the_trace(tmp_path, monkeypatch, capsys):
+    from sim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    flags = ("-cell 30 34 38 80 95 100 -misset 10 20 30 -N 3 -default_F 100 -lambda 1.2 -distance 60 "
+             "-pixel 2 -detpixels 8 -oversample 1 -trace_pixel 3 5 --sensitivity").split()
+    assert main(flags) == 0
+    out = capsys.readouterr().out
+    sensitivity = [line for line in out.splitlines() if line.startswith("SENSITIVITY:")]
+    assert out.index("TRACE_PY") < out.index("SENSITIVITY:")
+    assert len(sensitivity) == 1 + 18 and any("-distance" in line for line in sensitivity)
+    assert list(tmp_path.iterdir()) == []  # a trace writes no image
