@@ -25,6 +25,7 @@ from ..model import build_model
 from ..params import check_params, with_values
 from ..simulator import simulate
 from .fit import FitOutcome, fit
+from .coarse import beam_guess_mm, pattern_shift_px
 from .forward import PixelModel
 from .groups import GROUPS, FitParameter, fit_parameters
 from .pixels import DEFAULT_MAX_PIXELS, select_pixels
@@ -106,7 +107,8 @@ def explain(config: SimConfig, theirs: np.ndarray, groups: Sequence[str] = GROUP
     slow, fast = select_pixels(ours, theirs, usable, max_pixels)
     pm = PixelModel(config, model, params, torch.as_tensor(slow), torch.as_tensor(fast), device, dtype)
     report = (lambda f: progress(0.05 + 0.85 * f)) if progress is not None else None
-    outcome = fit(pm, torch.as_tensor(theirs[slow, fast]), max_iter, report, cancel)
+    x0 = _coarse_start(config, model, params, ours, theirs, usable)
+    outcome = fit(pm, torch.as_tensor(theirs[slow, fast]), max_iter, report, cancel, x0)
     fitted, scale = _fitted_config(config, pm, outcome)
     after = _image(fitted, box, usable.shape, device, dtype, cancel) * scale
     if progress is not None:
@@ -141,6 +143,20 @@ def _usable(model, shape, window, mask) -> np.ndarray:
     if not usable.any():
         raise InputError("no pixel left to fit (window, ROI and mask exclude them all)")
     return usable
+
+
+def _coarse_start(config, model, params: List[FitParameter], ours, theirs, usable) -> np.ndarray:
+    """Starting changes: zero, except a beam centre moved by the whole-pattern shift."""
+    x0 = np.zeros(len(params))
+    flags = [p.field for p in params]
+    if "beam_x_mm" not in flags or "beam_y_mm" not in flags:
+        return x0
+    ix, iy = flags.index("beam_x_mm"), flags.index("beam_y_mm")
+    guess = beam_guess_mm(config, model, pattern_shift_px(ours, theirs, usable),
+                          (params[ix].start, params[iy].start))
+    if guess is not None:
+        x0[ix], x0[iy] = guess
+    return x0
 
 
 def _bounding_box(usable: np.ndarray) -> Window:

@@ -62,12 +62,13 @@ class _State:
 
 
 def fit(pm: PixelModel, target: torch.Tensor, max_iter: int = 30, progress: Progress = None,
-        cancel: Optional[Callable[[], bool]] = None) -> FitOutcome:
-    """Fit ``pm``'s parameters so that its pixels match ``target`` (R,) on the same pixels."""
+        cancel: Optional[Callable[[], bool]] = None, x0: Optional[np.ndarray] = None) -> FitOutcome:
+    """Fit ``pm``'s parameters so that its pixels match ``target`` (R,) on the same pixels,
+    starting from changes ``x0`` (zeros by default)."""
     scale_j = next((j for j, p in enumerate(pm.params) if p.is_scale), None)
     target = target.to(device=pm.device, dtype=torch.float64)
     norm = float(target.abs().max()) or 1.0
-    x = np.zeros(len(pm.params))
+    x = np.zeros(len(pm.params)) if x0 is None else np.array(x0, dtype=float)
     values = pm.values(torch.as_tensor(x), cancel).to(torch.float64)
     if scale_j is not None:
         x[scale_j] = _best_log_scale(values, target, x[scale_j])

@@ -19,6 +19,7 @@ import torch
 
 from sim.cli_args import parse_args
 from sim.config import BeamConfig, CrystalConfig, DetectorConfig, SimConfig
+from sim.explain.coarse import pattern_shift_px
 from sim.explain.explain import explain
 from sim.explain.groups import start_vector
 from sim.model import build_model
@@ -72,6 +73,8 @@ PLANTS = [  # case, groups, {field: (index, change)}, {flag: planted change}
     ("triclinic_misset", ["misset"], {"misset_deg": (1, 0.1)}, {"-misset y": 0.1}),
     ("triclinic_misset", ["wavelength"], {"wavelength_A": (None, 0.002)}, {"-lambda": 0.002}),
     ("triclinic_misset", ["scale"], {"scale": (None, 1e9)}, {"-fluence": 1e9}),
+    # 20 pixels: far beyond a spot's width, found by the coarse cross-correlation first
+    ("triclinic_misset", ["beam"], {"beam_y_mm": (None, 2.0)}, {"-Ybeam": 2.0}),
 ]
 
 
@@ -130,3 +133,11 @@ def test_identical_images_need_no_change():
     ours = simulate(SMALL, device="cpu").image
     result = explain(SMALL, ours, ["beam", "scale"], device="cpu", max_pixels=PIXELS)
     assert result.explained and result.explanations == []
+
+
+def test_the_whole_pattern_shift_is_found_by_cross_correlation():
+    image = np.zeros((64, 80))
+    image[10:13, 20:22], image[40, 60], image[50:52, 5] = 5.0, 9.0, 3.0
+    shifted = np.roll(np.roll(image, 7, axis=0), -4, axis=1)
+    assert pattern_shift_px(image, shifted, np.ones(image.shape, dtype=bool)) == (7, -4)
+    assert pattern_shift_px(image, image, np.ones(image.shape, dtype=bool)) == (0, 0)
