@@ -34,13 +34,13 @@ class ReferenceImage:
 
 def photons_like(reference: ReferenceImage, adc_offset: float) -> Tuple[np.ndarray, Optional[str]]:
     """The image on a scale proportional to photons, and a note when it is SMV counts
-    (the ADC offset removed; whole counts are not photons, so a fit cannot match them
+    (the ADC offset removed; whole counts are not photons, so a fit may not match them
     to the golden tolerances)."""
     if reference.units != COUNTS:
         return reference.data, None
     return reference.data - adc_offset, ("the other image is SMV counts: compared after removing the "
                                          "ADC offset, the scale absorbs the -intfile scale, and whole "
-                                         "counts cannot meet the golden tolerances")
+                                         "counts may not meet the golden tolerances")
 
 
 def load_reference(path: str, shape: Tuple[int, int]) -> ReferenceImage:
