@@ -9,30 +9,16 @@ other image fabio reads is taken as photons. No Qt, no torch.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Tuple
 
 import numpy as np
 
 from sim.agreement import image_agreement
-from sim.errors import InputError
 from sim.export import smv_counts
-from sim.io.floatfile import read_float32
-from sim.io.smv import read_smv
+from sim.io.reference import (COUNTS, FLOAT_SUFFIXES, PHOTONS, SMV_SUFFIXES, ReferenceImage,  # noqa: F401
+                              load_reference)
 
-PHOTONS = "photons"
-COUNTS = "SMV counts"
-FLOAT_SUFFIXES = (".bin", ".f32", ".raw", ".flt", ".float")
-SMV_SUFFIXES = (".img", ".smv")
-
-
-@dataclass(frozen=True)
-class ReferenceImage:
-    """A C image: ``data`` (slow, fast) in ``units``, read from ``source``."""
-
-    data: np.ndarray
-    source: str
-    units: str = PHOTONS
+# The readers live in sim.io.reference (the command line's `explain` reads the same files);
+# the viewer's modules import them from here.
 
 
 @dataclass(frozen=True)
@@ -52,28 +38,6 @@ class ImageComparison:
     sum_rel_error: float
     max_abs_error: float
     max_rel_error: float
-
-
-def load_reference(path: str, shape: Tuple[int, int]) -> ReferenceImage:
-    """Read a C image; ``shape`` = (slow, fast) is needed for headerless float files."""
-    suffix = Path(path).suffix.lower()
-    if suffix in SMV_SUFFIXES:
-        _, counts = read_smv(path)
-        return ReferenceImage(counts.astype(np.float64), str(path), COUNTS)
-    if suffix in FLOAT_SUFFIXES:
-        return ReferenceImage(read_float32(path, tuple(shape)), str(path), PHOTONS)
-    return ReferenceImage(_read_with_fabio(path), str(path), PHOTONS)
-
-
-def _read_with_fabio(path: str) -> np.ndarray:
-    import fabio
-
-    try:
-        return np.asarray(fabio.open(str(path)).data, dtype=np.float64)
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except Exception as err:  # fabio raises many kinds for files it cannot read
-        raise InputError(f"not an image fabio can read ({type(err).__name__}: {err})", path) from None
 
 
 def compare_images(result, reference: ReferenceImage) -> ImageComparison:

@@ -177,3 +177,26 @@ def trace_job(config, slow: int, fast: int, device: str, dtype: str, model=None)
     def job(progress, cancel):
         return trace_pixel(config, slow, fast, device=device, dtype=dtype, model=model)
     return job
+
+
+def explain_job(config, theirs, groups: str, device: str, dtype: str) -> Job:
+    """A job that fits ``config``'s parameter ``groups`` ("beam,distance,...", empty for all)
+    to ``theirs`` (``sim.explain``) and returns (explained, report lines)."""
+    def job(progress, cancel):
+        from sim.explain.explain import explain
+        from sim.explain.groups import parse_groups
+        from sim.explain.report import format_report
+
+        result = explain(config, theirs, parse_groups(groups or None), device=device, dtype=dtype,
+                         progress=progress, cancel=cancel)
+        return result.explained, format_report(result)
+    return job
+
+
+def sensitivity_job(config, slow: int, fast: int) -> Job:
+    """A job that returns d(pixel)/d(parameter) rows (flag, unit, value, derivative)."""
+    def job(progress, cancel):
+        from sim.explain.sensitivity import pixel_sensitivity
+
+        return [(r.flag, r.unit, r.value, r.derivative) for r in pixel_sensitivity(config, slow, fast)]
+    return job

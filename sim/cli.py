@@ -1,5 +1,7 @@
 """``python -m sim``: replay a nanoBragg command line (images, traces, trace comparison).
 
+``python -m sim explain ...`` fits our parameters to another image (``sim.explain.cli``).
+
 Bad input ends with one line on stderr and exit code 2, never a traceback; a trace that
 diverges from ``--compare-trace`` exits 1; every exit code is listed in ``sim.cli_guard``.
 """
@@ -23,6 +25,7 @@ from .validation import check_config
 SUBCOMMANDS = {
     "compare-trace": ("sim.trace.cli", "compare_trace_main"),
     "warmup": ("sim.kernel_warmup", "warmup_main"),
+    "explain": ("sim.explain.cli", "explain_main"),
 }
 
 
@@ -140,6 +143,8 @@ def _traces(parsed, model, argv: List[str]):
     for slow, fast, _ in parsed.trace_pixels:
         record = trace_pixel(model.config, slow, fast, device=parsed.device, dtype=parsed.dtype, model=model)
         print("\n".join(format_trace(record)))
+        if parsed.sensitivity:
+            _sensitivity(model.config, slow, fast)
         records.append(record)
     if parsed.trace_dir and records:
         from .trace.bundle import write_bundle
@@ -149,6 +154,12 @@ def _traces(parsed, model, argv: List[str]):
                      records[0].meta["dtype"])
         print(f"wrote trace bundle to {parsed.trace_dir}")
     return records
+
+
+def _sensitivity(config, slow: int, fast: int) -> None:
+    from .explain.sensitivity import format_sensitivity, pixel_sensitivity
+
+    print("\n".join(format_sensitivity(pixel_sensitivity(config, slow, fast), slow, fast)))
 
 
 def _image(parsed, model, explicit_only: bool) -> None:

@@ -12,6 +12,7 @@ double dash so that they never collide with a C flag (the C ignores them):
     --force                run even above the work limit (sim.work_guard)
     --debug                show the traceback of an internal error
     --wait-kernel          build a missing compiled kernel first instead of in the background
+    --sensitivity          with -trace_pixel: d(pixel)/d(parameter) for every parameter
 
 ``format_args`` is the inverse: a command line the C program and ``parse_args`` both accept,
 which parses back to an equal config. No torch, no Qt.
@@ -37,7 +38,8 @@ TracePixel = Tuple[int, int, Optional[str]]
 _VALUE_OPTIONS = {"--trace-dir": "trace_dir", "--compare-trace": "compare_trace",
                   "--device": "device", "--dtype": "dtype"}
 _FLAG_OPTIONS = {"--no-phi0-reuse": "no_phi0_reuse", "--force": "force", "--debug": "debug",
-                 "--wait-kernel": "wait_kernel"}
+                 "--wait-kernel": "wait_kernel",
+                 "--sensitivity": "sensitivity"}
 _DTYPES = ("float64", "float32")
 
 
@@ -60,6 +62,7 @@ class ParsedArgs:
     force: bool = False
     debug: bool = False
     wait_kernel: bool = False
+    sensitivity: bool = False
 
 
 def parse_args(argv: Sequence[str]) -> ParsedArgs:

@@ -5,7 +5,8 @@ rotations, pivot, then the recomputed beam centres), so that every derived numbe
 program prints or uses is reproduced. Lengths are metres, angles radians. Tensors are
 float64 on the CPU; the simulator moves what the kernel needs to its device.
 
-``distance_mm``, ``beam_x_mm`` and ``beam_y_mm`` may be 0-dim tensors (``sim.params``):
+``distance_mm``, ``beam_x_mm``, ``beam_y_mm`` and ``twotheta_deg`` may be 0-dim tensors and
+``rot_deg`` a (3,) tensor (``sim.params``):
 pix0, the distances and the rest of the geometry tensors then carry their autograd graph,
 while the beam centres kept for printing and headers stay floats.
 """
@@ -120,7 +121,9 @@ def resolve_detector(cfg: DetectorConfig, axes: LabAxes) -> DetectorGeometry:
     rx, ry, rz = (units.deg_to_rad(a) for a in cfg.rot_deg)
     twotheta = units.deg_to_rad(cfg.twotheta_deg)
     tt_axis = unitize(vec(axes.twotheta_axis)) if cfg.twotheta_axis is None else unitize(vec(cfg.twotheta_axis))
-    ratio = float(dot(beam, rotate_xyz(odet0, rx, ry, rz)))
+    ratio = dot(beam, rotate_xyz(odet0, rx, ry, rz))
+    # a float unless the rotations are parameters, whose graph the distances then carry
+    ratio = ratio if isinstance(cfg.rot_deg, torch.Tensor) else float(ratio)
     if ratio == 0.0:
         ratio = _DBL_MIN
     distance = _DEFAULT_DISTANCE_M if cfg.distance_mm is None else units.mm_to_m(cfg.distance_mm)
@@ -160,7 +163,7 @@ def _finish(cfg, axes, centre, pixel, size, basis, pix0, ratio, twotheta, trace)
         Fbeam_m=dot(fdet, spot).item(), Sbeam_m=dot(sdet, spot).item(),
         Fclose_m=Fclose, Sclose_m=Sclose, Xclose_m=centre.Xclose, Yclose_m=centre.Yclose,
         orgx_px=Fclose / pixel + 0.5, orgy_px=Sclose / pixel + 0.5, dials_origin_mm=dials,
-        twotheta_rad=twotheta, curved=cfg.curved, point_pixel=cfg.point_pixel,
+        twotheta_rad=value(twotheta), curved=cfg.curved, point_pixel=cfg.point_pixel,
         geometry_trace=trace)
 
 

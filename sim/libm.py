@@ -18,13 +18,20 @@ Scalar = Union[float, torch.Tensor]
 
 
 def _libm_op(value: Callable[[float], float], derivative: Callable[[torch.Tensor], torch.Tensor]):
-    """An autograd function of a 0-dim tensor: forward ``value`` (libm), backward ``derivative``."""
+    """An autograd function of a 0-dim tensor: forward ``value`` (libm), backward ``derivative``
+    (forward-mode too, which ``sim.explain`` uses for Jacobians)."""
 
     class _Op(torch.autograd.Function):
         @staticmethod
         def forward(ctx, x: torch.Tensor) -> torch.Tensor:
             ctx.save_for_backward(x)
+            ctx.save_for_forward(x)
             return torch.tensor(value(x.item()), dtype=x.dtype, device=x.device)
+
+        @staticmethod
+        def jvp(ctx, tangent: torch.Tensor) -> torch.Tensor:
+            (x,) = ctx.saved_tensors
+            return tangent * derivative(x)
 
         @staticmethod
         def backward(ctx, grad: torch.Tensor) -> torch.Tensor:

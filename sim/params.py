@@ -15,6 +15,8 @@ name              shape    units
 ``beam_x_mm``     ()       beam centre X in the detector convention, mm
 ``beam_y_mm``     ()       beam centre Y in the detector convention, mm
 ``wavelength_A``  ()       Angstrom
+``rot_deg``       (3,)     detector rotations about x, y, z (-detector_rotx/y/z), degrees
+``twotheta_deg``  ()       detector two-theta swing, degrees
 ================  =======  =============================================
 
 The values are those of the tensors (float64), so a tensor equal to the config's value
@@ -49,13 +51,14 @@ import torch
 
 from .config import SimConfig
 
-DIFFERENTIABLE = ("cell_A_deg", "misset_deg", "distance_mm", "beam_x_mm", "beam_y_mm", "wavelength_A")
+DIFFERENTIABLE = ("cell_A_deg", "misset_deg", "distance_mm", "beam_x_mm", "beam_y_mm", "wavelength_A",
+                  "rot_deg", "twotheta_deg")
 
 # field name -> (SimConfig section, tensor shape)
 _FIELDS = {
     "cell_A_deg": ("crystal", (6,)), "misset_deg": ("crystal", (3,)),
     "distance_mm": ("detector", ()), "beam_x_mm": ("detector", ()), "beam_y_mm": ("detector", ()),
-    "wavelength_A": ("beam", ()),
+    "wavelength_A": ("beam", ()), "rot_deg": ("detector", (3,)), "twotheta_deg": ("detector", ()),
 }
 
 Params = Mapping[str, torch.Tensor]
@@ -79,6 +82,11 @@ def check_params(config: SimConfig, params: Optional[Params]) -> Dict[str, torch
     if "misset_deg" in checked and config.crystal.misset_random:
         raise ValueError("'misset_deg' cannot be a parameter when the misset is random")
     return checked
+
+
+def field_shape(name: str) -> tuple:
+    """The tensor shape of differentiable field ``name`` (``()`` for a scalar)."""
+    return _FIELDS[name][1]
 
 
 def requires_grad(params: Optional[Params]) -> bool:

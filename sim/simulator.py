@@ -161,8 +161,8 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     """Simulate ``config``'s image (or a window of it) and return it with its model.
 
     ``params``: tensors for config fields named in ``sim.params.DIFFERENTIABLE`` (cell,
-    misset, distance, beam centre, wavelength), applied when the model is built, so not
-    together with ``model``. When one requires grad, the kernel runs with autograd on and
+    misset, distance, beam centre, wavelength, detector rotations, two-theta), applied when
+    the model is built, so not together with ``model``. When one requires grad, the kernel runs with autograd on and
     ``result.image_tensor`` is differentiable in it (see ``sim.params`` for an example).
     ``compile``: "auto" (long CPU runs only; a missing kernel is built in the background
     while this run is eager), "wait" (the same, but waiting for the build), True or False

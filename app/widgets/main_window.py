@@ -21,6 +21,7 @@ from .command_bar import CommandBar
 from .image_panel import ImagePanel
 from .menus import build_menus
 from .params_panel import ParamsPanel
+from .explain_panel import ExplainPanel
 from .trace_panel import TracePanel
 
 TITLE = "nanoBragg Studio"
@@ -70,6 +71,11 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.params_dock = self._dock("Parameters", self.params_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.trace_dock = self._dock("Trace: ours vs C", self.trace_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.explain_panel = ExplainPanel(self.state)
+        self.explain_dock = self._dock("Explain difference", self.explain_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.trace_dock, self.explain_dock)
+        self.trace_dock.raise_()
+        self.explain_panel.error.connect(self.show_error)
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

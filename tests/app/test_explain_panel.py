@@ -1,0 +1,44 @@
+"""The "Explain difference" dock: the fit runs in the background and reports; the clicked
+pixel's sensitivity fills the table; without a comparison image, one message box."""
+
+from __future__ import annotations
+
+from tests.golden import load_case
+
+
+def test_explain_finds_a_changed_distance(qtbot, make_window, fast_args, message_boxes):
+    window = make_window(fast_args + ["-distance", "100.5"])
+    assert window.controller.load_c_image(str(load_case("triclinic_misset").folder / "image.f32"))
+    panel = window.explain_panel
+    panel.groups.setText("distance,beam,scale")
+    with qtbot.waitSignal(panel.fit.finished, timeout=300000):
+        panel.explain_button.click()
+    text = panel.report.toPlainText()
+    assert "The other image matches ours if:" in text and "-distance" in text.split("all fitted")[0]
+    assert panel.progress.value() == 100 and panel.explain_button.isEnabled()
+    assert message_boxes == []
+
+
+def test_selecting_a_pixel_shows_its_sensitivity(qtbot, make_window, fast_args):
+    window = make_window(fast_args)
+    panel = window.explain_panel
+    with qtbot.waitSignal(panel.sensitivity.finished, timeout=60000):
+        window.state.select_pixel((368, 262))
+    flags = [panel.table.item(i, 0).text() for i in range(panel.table.rowCount())]
+    assert "-distance" in flags and "-detector_rotx" in flags and "-fluence" in flags
+    assert "(slow 368, fast 262)" in panel.pixel_label.text()
+
+
+def test_an_unknown_parameter_group_shows_one_message(qtbot, make_window, fast_args, message_boxes):
+    window = make_window(fast_args)
+    assert window.controller.load_c_image(str(load_case("triclinic_misset").folder / "image.f32"))
+    window.explain_panel.groups.setText("beam,colour")
+    with qtbot.waitSignal(window.explain_panel.fit.failed, timeout=60000):
+        window.explain_panel.explain_button.click()
+    assert len(message_boxes) == 1 and "colour" in message_boxes[0]
+
+
+def test_explain_without_a_comparison_image_shows_one_message(make_window, fast_args, message_boxes):
+    window = make_window(fast_args)
+    window.explain_panel.explain_button.click()
+    assert len(message_boxes) == 1 and "Load a C image" in message_boxes[0]
