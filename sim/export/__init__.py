@@ -119,8 +119,9 @@ def export_sweep(path, images: Sequence[np.ndarray], model, phi_starts_deg: Sequ
     if fmt == "cbf":
         from sim.export.cbf import write_cbf_frames
 
-        return [str(p) for p in write_cbf_frames(path, [int32_counts(i, model, scale) for i in images], geoms)]
-    from sim.export.cbf import frame_paths
+        stack = [int32_counts(image, model, scale) for image in images]
+        return [str(p) for p in write_cbf_frames(path, stack, geoms)]
+    from sim.export.files import frame_paths
     from sim.export.smv import write_dials_smv
 
     paths = frame_paths(path, len(images))

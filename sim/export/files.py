@@ -10,7 +10,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, List
 
 from sim.errors import InputError
 
@@ -32,6 +32,12 @@ def written_beside(path) -> Iterator[str]:
     finally:
         if tmp_name is not None and os.path.exists(tmp_name):
             os.unlink(tmp_name)
+
+
+def frame_paths(path, count: int) -> List[Path]:
+    """``stem_00001.cbf``... beside ``path``, the numbering dials.import reads as a sweep."""
+    path = Path(path)
+    return [path.with_name(f"{path.stem}_{i + 1:05d}{path.suffix}") for i in range(count)]
 
 
 def write_bytes(path, data: bytes) -> None:
