@@ -13,6 +13,8 @@ double dash so that they never collide with a C flag (the C ignores them):
     --debug                show the traceback of an internal error
     --wait-kernel          build a missing compiled kernel first instead of in the background
     --sensitivity          with -trace_pixel: d(pixel)/d(parameter) for every parameter
+    --export FILE          also write the image with its geometry (.h5 .nxs .cbf .img .edf .tif;
+                           repeatable; ``sim.export``)
 
 ``format_args`` is the inverse: a command line the C program and ``parse_args`` both accept,
 which parses back to an equal config. No torch, no Qt.
@@ -36,7 +38,7 @@ TracePixel = Tuple[int, int, Optional[str]]
 
 #: This port's options that take a value -> ParsedArgs field.
 _VALUE_OPTIONS = {"--trace-dir": "trace_dir", "--compare-trace": "compare_trace",
-                  "--device": "device", "--dtype": "dtype"}
+                  "--device": "device", "--dtype": "dtype", "--export": "exports"}
 _FLAG_OPTIONS = {"--no-phi0-reuse": "no_phi0_reuse", "--force": "force", "--debug": "debug",
                  "--wait-kernel": "wait_kernel",
                  "--sensitivity": "sensitivity"}
@@ -63,6 +65,7 @@ class ParsedArgs:
     debug: bool = False
     wait_kernel: bool = False
     sensitivity: bool = False
+    exports: Tuple[str, ...] = ()
 
 
 def parse_args(argv: Sequence[str]) -> ParsedArgs:
@@ -95,7 +98,10 @@ def _own_options(argv: Sequence[str]):
                 i += 1
                 value = argv[i]
             skip.update((i - 1, i) if not eq else (i,))
-            own[_VALUE_OPTIONS[name]] = _check_own(name, value)
+            if name == "--export":
+                own["exports"] = own.get("exports", ()) + (value,)
+            else:
+                own[_VALUE_OPTIONS[name]] = _check_own(name, value)
         i += 1
     return own, skip
 
