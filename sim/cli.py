@@ -23,6 +23,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from .trace.cli import compare_trace_main
 
         return compare_trace_main(argv[1:])
+    if argv and argv[0] == "series":
+        from .series.cli import series_main
+
+        _show_notes()
+        return series_main(argv[1:])
     _show_notes()
     try:
         return _run(argv)
