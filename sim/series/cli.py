@@ -46,13 +46,23 @@ def _run(argv: List[str]) -> int:
     if "out" not in options:
         raise InputError(f"--out DIR is needed ({USAGE})")
     out_dir = options["out"]
-    description = _description(options, line, out_dir)
     if options.get("workers") is not None and options["workers"] <= 0:
         raise InputError(f"--workers: needs at least one worker, got {options['workers']}")
-    device = _device(line)
-    print(describe(description, out_dir))
-    summary = run_series(description, RunOptions(out_dir, options.get("workers"), options.get("scheduler"),
-                                                 device, not options.get("no_progress")))
+    frames = None
+    if "scheduler" in options:  # before the model is built: a silent address is reported at once
+        from .cluster import DaskFrames
+
+        frames = DaskFrames(address=options["scheduler"])
+    try:
+        description = _description(options, line, out_dir)
+        print(describe(description, out_dir))
+        run = RunOptions(out_dir, options.get("workers"), options.get("scheduler"), _device(line),
+                         not options.get("no_progress"))
+    except BaseException:
+        if frames is not None:
+            frames.close()
+        raise
+    summary = run_series(description, run, frames)
     print(f"wrote {summary.written} frames to {out_dir} in {summary.seconds:.1f} s "
           f"({summary.frames_per_s:.2f} frames/s); {summary.already_done} were already done")
     return 0

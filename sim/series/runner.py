@@ -50,9 +50,14 @@ class RunSummary:
         return self.written / self.seconds if self.seconds > 0 else 0.0
 
 
-def run_series(description: SeriesDescription, options: RunOptions) -> RunSummary:
+def run_series(description: SeriesDescription, options: RunOptions, frames=None) -> RunSummary:
+    """Compute the frames of ``description`` not yet done in ``options.out_dir``.
+
+    ``frames``: an open ``cluster.DaskFrames`` to use (closed here); by default one is
+    made from ``options``, or the frames are computed in this process.
+    """
     out_dir = prepare_folder(Path(options.out_dir))
-    frames = _frames(options, description, out_dir)
+    frames = frames or _frames(options, description, out_dir)
     try:
         return _run(description, options, out_dir, frames)
     finally:
@@ -127,8 +132,15 @@ def check_space(out_dir: Path, description: SeriesDescription, frames: int) -> N
     needed = frames * make_writer(description.format).frame_bytes(spixels, fpixels)
     free = shutil.disk_usage(out_dir).free
     if needed > free:
-        raise InputError(f"not enough space: {frames} frames need {needed / 1e6:.1f} MB, "
-                         f"{free / 1e6:.1f} MB free", str(out_dir))
+        raise InputError(f"not enough space: {frames} frames need {_size(needed)}, {_size(free)} free",
+                         str(out_dir))
+
+
+def _size(n_bytes: float) -> str:
+    for unit, factor in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n_bytes >= factor:
+            return f"{n_bytes / factor:.1f} {unit}"
+    return f"{n_bytes:.0f} bytes"
 
 
 class LocalFrames:
