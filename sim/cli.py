@@ -63,11 +63,12 @@ def _run(argv: List[str]) -> int:
     c_trace = _load_c_trace(parsed)
     out = parsed.config.output
     explicit = any((out.floatfile, out.intfile, out.pgmfile, out.noisefile))
-    write_image = not parsed.trace_pixels or explicit
+    write_image = not parsed.trace_pixels or explicit or bool(parsed.exports)
     if write_image:  # before any long work, and before torch is imported
         from .outputs import check_writable, output_files
 
         check_writable(output_files(out, explicit_only=bool(parsed.trace_pixels)))
+    _check_exports(parsed.exports)
     model = _checked_model(parsed)
     traces = _traces(parsed, model, argv)
     if write_image:
@@ -155,6 +156,22 @@ def _image(parsed, model, explicit_only: bool) -> None:
     stats = image_stats(result.image.astype("float32"), roi_mask(model))
     print("\n".join(image_summary(stats, result.device, result.dtype, result.elapsed_s, result.kernel)))
     print("\n".join(write_outputs(model, result.image, explicit_only=explicit_only)))
+    _export(parsed.exports, result.image, model)
+
+
+def _check_exports(paths) -> None:
+    """Each ``--export`` path: a known format in a writable folder (checked before the run)."""
+    from .export import check_export_path
+
+    for path in paths:
+        check_export_path(path)
+
+
+def _export(paths, image, model) -> None:
+    from .export import export_image
+
+    for path in paths:
+        print(f"wrote {path} ({export_image(path, image, model)}, geometry in the imgCIF frame)")
 
 
 def _compare(theirs, ours) -> int:

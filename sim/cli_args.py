@@ -9,6 +9,8 @@ double dash so that they never collide with a C flag (the C ignores them):
     --device cpu|cuda      where to run the kernel
     --dtype float64|float32
     --no-phi0-reuse        corrected phi=0 behaviour (config.phi0_reuse False)
+    --export FILE          also write the image with its geometry (.h5 .nxs .cbf .img .edf .tif;
+                           repeatable; ``sim.export``)
 
 ``format_args`` is the inverse: a command line the C program and ``parse_args`` both accept,
 which parses back to an equal config. No torch, no Qt.
@@ -32,7 +34,7 @@ TracePixel = Tuple[int, int, Optional[str]]
 
 #: This port's options that take a value -> ParsedArgs field.
 _VALUE_OPTIONS = {"--trace-dir": "trace_dir", "--compare-trace": "compare_trace",
-                  "--device": "device", "--dtype": "dtype"}
+                  "--device": "device", "--dtype": "dtype", "--export": "exports"}
 _FLAG_OPTIONS = {"--no-phi0-reuse": "no_phi0_reuse"}
 _DTYPES = ("float64", "float32")
 
@@ -53,6 +55,7 @@ class ParsedArgs:
     device: Optional[str] = None
     dtype: str = "float64"
     no_phi0_reuse: bool = False
+    exports: Tuple[str, ...] = ()
 
 
 def parse_args(argv: Sequence[str]) -> ParsedArgs:
@@ -85,7 +88,10 @@ def _own_options(argv: Sequence[str]):
                 i += 1
                 value = argv[i]
             skip.update((i - 1, i) if not eq else (i,))
-            own[_VALUE_OPTIONS[name]] = _check_own(name, value)
+            if name == "--export":
+                own["exports"] = own.get("exports", ()) + (value,)
+            else:
+                own[_VALUE_OPTIONS[name]] = _check_own(name, value)
         i += 1
     return own, skip
 

@@ -24,6 +24,7 @@ from .conventions import lab_axes
 from .crystal import Cell, beam_clipped_size, build_cell, cells_per_axis
 from .detector import DetectorGeometry, resolve_detector
 from .errors import InputError
+from .export.c_header_notes import header_warnings
 from .validation import check_cell
 from .orientation import orientations_m
 from .params import Params, check_params, with_tensors, with_values
@@ -101,13 +102,15 @@ def build_model(config: SimConfig, params: Optional[Params] = None) -> SimModel:
     recommended = _recommended_oversample(cell, N, config, detector)
     oversample = det.oversample if det.oversample and det.oversample > 0 else recommended
     fluence = fluence_per_m2(beam)
-    return SimModel(
+    model = SimModel(
         config=config, detector=detector, cell=cell, N_cells=N, sources=sources, phi=phi,
         mosaic=mosaic, mosaic_umats=umats, orientations=orientations, sensor=sensor,
         oversample=oversample, oversample_recommended=recommended,
         structure_factors=load_structure_factors(crystal, N_from_flags=crystal.N_cells),
         fluence_per_m2=fluence, background_I=_water_background(beam.water_um, fluence),
         roi=_roi(det.roi, detector), warnings=_model_warnings(config))
+    model.warnings += header_warnings(model)
+    return model
 
 
 def _rad(value_deg: Optional[float]) -> Optional[float]:

@@ -18,7 +18,8 @@ from .config import OutputConfig
 from .errors import InputError
 from .io.floatfile import write_float32
 from .io.pgm import auto_pgm_scale, write_pgm
-from .io.smv import SmvGeometry, auto_int_scale, float_to_smv_counts, nanobragg_header, write_smv
+from .io.smv import (SmvGeometry, auto_int_scale, float_to_smv_counts, is_long_header,
+                     nanobragg_header, write_smv)
 
 if TYPE_CHECKING:  # the model needs torch; checking output paths must not
     from .model import SimModel
@@ -143,9 +144,11 @@ def _write_all(model: SimModel, image: np.ndarray, explicit_only: bool,
     geometry = smv_geometry(model)
     if intfile:
         counts = float_to_smv_counts(image32, int_scale, out.adc_offset, mask)
-        write_smv(intfile, counts, nanobragg_header(geometry))
+        header = nanobragg_header(geometry)
+        write_smv(intfile, counts, header)
         written.append(intfile)
         lines.append(f"wrote {intfile} (SMV, scale {int_scale:g}, adc {out.adc_offset:g})")
+        lines += _long_header_warning(intfile, header)
     if pgmfile:
         scale = out.pgm_scale if out.pgm_scale > 0.0 else auto_pgm_scale(image32, mask, int_scale)
         write_pgm(pgmfile, image32, scale, mask)
@@ -162,9 +165,18 @@ def _write_noise(model, image32, mask, geometry, noisefile: str) -> List[str]:
     out = model.config.output
     seed = out.seed if out.seed is not None else _time_seed()
     counts, photons, overloads = poisson_noise_image(image32, seed, out.adc_offset, mask)
-    write_smv(noisefile, counts, nanobragg_header(geometry, noise=True))
+    header = nanobragg_header(geometry, noise=True)
+    write_smv(noisefile, counts, header)
     return [f"{photons:.0f} photons on noise image ({overloads} overloads)",
-            f"wrote {noisefile} (SMV with Poisson noise, seed {seed})"]
+            f"wrote {noisefile} (SMV with Poisson noise, seed {seed})"] + _long_header_warning(noisefile, header)
+
+
+def _long_header_warning(path: str, header: str) -> List[str]:
+    """One line where the C's header lines overflow its 512 bytes (the C's file is corrupt)."""
+    if not is_long_header(header):
+        return []
+    return [f"WARNING: {path}: the C's SMV header lines need more than 512 bytes (the C's own file "
+            "would be corrupt); written with HEADER_BYTES=1024"]
 
 
 def _time_seed() -> int:

@@ -27,6 +27,7 @@ TITLE = "nanoBragg Studio"
 OPEN_FILTERS = ("C trace logs (*.log *.txt *.trace);;C images (*.bin *.f32 *.raw *.img *.smv "
                 "*.cbf *.edf *.tif *.tiff);;All files (*)")
 IMAGE_FILTERS = {"SMV, C scaling (*.img)": ".img", "CBF, integer counts (*.cbf)": ".cbf",
+                 "NeXus NXmx, integer counts (*.h5)": ".h5",
                  "EDF, float32 (*.edf)": ".edf", "TIFF, float32 (*.tif)": ".tif",
                  "Raw float32 (*.bin)": ".bin", "PNG of the view (*.png)": ".png"}
 NOTE_SECONDS = 10

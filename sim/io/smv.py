@@ -18,6 +18,8 @@ from sim.errors import InputError
 from sim.io._files import PathLike, atomic_write, read_bytes
 
 HEADER_BYTES = 512
+#: The header size used where the C's lines overflow 512 bytes.
+LONG_HEADER_BYTES = 1024
 #: Largest value of an unsigned 16-bit pixel.
 MAX_COUNT = 65535
 _RTD = 180.0 / math.pi
@@ -53,24 +55,33 @@ class SmvGeometry:
 
 
 def nanobragg_header(geom: SmvGeometry, noise: bool = False) -> str:
-    """The C program's SMV header for ``geom``, padded with spaces to 512 characters.
+    """The C program's SMV header for ``geom``, padded with spaces to 512 (or 1024) characters.
 
     ``noise`` picks the noise-image variant, whose DENZO lines add rather than subtract
-    the zero offset (visible only as the sign of a zero beam centre).
+    the zero offset (visible only as the sign of a zero beam centre). Where the C's lines
+    need more than 512 bytes (long numbers of rotated detectors), the C writes them anyway
+    and every reader then shifts the pixels; here the header says HEADER_BYTES=1024 and is
+    padded to that instead (see :func:`is_long_header`).
     """
-    text = "".join(line + "\n" for line in _header_lines(geom, noise)) + "}\f"
-    if len(text) > HEADER_BYTES:
-        raise InputError(f"SMV header needs {len(text)} bytes, more than {HEADER_BYTES}")
-    return text.ljust(HEADER_BYTES)
+    for size in (HEADER_BYTES, LONG_HEADER_BYTES):
+        text = "".join(line + "\n" for line in _header_lines(geom, noise, size)) + "}\f"
+        if len(text) <= size:
+            return text.ljust(size)
+    raise InputError(f"SMV header needs {len(text)} bytes, more than {LONG_HEADER_BYTES}")
 
 
-def _header_lines(g: SmvGeometry, noise: bool) -> list[str]:
+def is_long_header(header_text: str) -> bool:
+    """True for a header that did not fit the C's 512 bytes."""
+    return len(header_text) > HEADER_BYTES
+
+
+def _header_lines(g: SmvGeometry, noise: bool, header_bytes: int) -> list[str]:
     """Header lines in the C's order and formats (%g of mm, Angstrom, degrees)."""
     px = g.pixel_size_m
     denzo_x, denzo_y = (g.Sbeam_m + 0.0 * px, g.Fbeam_m + 0.0 * px) if noise else \
         (g.Sbeam_m - 0.0 * px, g.Fbeam_m - 0.0 * px)
     return [
-        "{", f"HEADER_BYTES={HEADER_BYTES};", "DIM=2;", "BYTE_ORDER=little_endian;",
+        "{", f"HEADER_BYTES={header_bytes};", "DIM=2;", "BYTE_ORDER=little_endian;",
         "TYPE=unsigned_short;", f"SIZE1={g.fpixels};", f"SIZE2={g.spixels};",
         "PIXEL_SIZE=%g;" % (px * 1000.0), "DISTANCE=%g;" % (g.distance_m * 1000.0),
         "WAVELENGTH=%g;" % (g.wavelength_m * 1e10),

@@ -39,12 +39,12 @@ def test_smv_export_reads_back_with_c_scaling_and_header(tmp_path, simulated):
     expected = np.floor(np.clip(image.astype(np.float32) * (55000.0 / image.max()) + 40.0, 0, 65535) + 0.5)
     assert np.array_equal(read.data.astype(np.int64), expected.astype(np.int64))
     assert read.data.max() == 55040
-    for key in ("ADXV_CENTER_X", "ADXV_CENTER_Y", "DIALS_ORIGIN", "BEAM_CENTER_X", "PIXEL_SIZE",
-                "DISTANCE", "WAVELENGTH"):
+    for key in ("BEAM_CENTER_X", "CCD_DETECTOR_VECTORS", "CCD_SPATIAL_DISTORTION_INFO", "PIXEL_SIZE",
+                "DISTANCE", "WAVELENGTH", "ADC_OFFSET"):
         assert key in read.header
     header, counts = read_smv(path)
     assert np.array_equal(counts, smv_counts(image, model))
-    assert float(header["DISTANCE"]) == 60
+    assert float(header["DISTANCE"]) == 60 and header["ADC_OFFSET"] == "40"
 
 
 def test_cbf_export_reads_back_as_integer_counts(tmp_path, simulated):
@@ -55,7 +55,10 @@ def test_cbf_export_reads_back_as_integer_counts(tmp_path, simulated):
     assert read.data.shape == (32, 48) and read.data.dtype == np.int32
     assert np.array_equal(read.data, cbf_counts(image, model))
     assert np.array_equal(read.data, smv_counts(image, model).astype(np.int32))  # no pixel over 65535
-    assert "DISTANCE 60" in read.header["_array_data.header_contents"]
+    rows = [row for _, loop in read.header["loop_"] for row in loop]
+    assert {b"_diffrn_radiation_wavelength.id": b"WAVELENGTH1",
+            b"_diffrn_radiation_wavelength.wavelength": b"1.0",
+            b"_diffrn_radiation_wavelength.wt": b"1.0"} in rows
 
 
 @pytest.mark.parametrize("suffix", [".edf", ".tif"])
@@ -93,7 +96,7 @@ def test_roi_pixels_are_zero_counts_as_in_the_c(simulated):
 def test_png_of_the_view_and_image_exports_from_the_window(qtbot, make_window, fast_args, tmp_path,
                                                            message_boxes):
     window = make_window(fast_args)
-    for suffix in (".img", ".cbf", ".edf", ".tif", ".bin", ".png"):
+    for suffix in (".img", ".cbf", ".h5", ".edf", ".tif", ".bin", ".png"):
         assert window.export_image(str(tmp_path / f"out{suffix}")), message_boxes
     png = QImage(str(tmp_path / "out.png"))
     assert png.width() > 100 and png.height() > 100

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from sim.errors import InputError
-from sim.io.smv import (SmvGeometry, auto_int_scale, float_to_smv_counts, nanobragg_header,
-                        read_smv, write_smv)
+from sim.io.smv import (SmvGeometry, auto_int_scale, float_to_smv_counts, is_long_header,
+                        nanobragg_header, read_smv, write_smv)
 
 
 def _numbers(pattern: str, text: str) -> list:
@@ -143,8 +143,18 @@ def test_truncated_and_foreign_files_are_input_errors(tmp_path):
         read_smv(tmp_path / "png.img")
 
 
-def test_header_longer_than_512_bytes_is_refused():
-    with pytest.raises(InputError, match="more than 512"):
-        _small_header(dials_origin_mm=(-1.234567e300,) * 3, Xbeam_m=-1.234567e300,
-                      Ybeam_m=-1.234567e300, Fbeam_m=-1.234567e300, Sbeam_m=-1.234567e300,
-                      orgx=-1.234567e300, orgy=-1.234567e300, close_distance_m=-1.234567e300)
+def test_header_longer_than_512_bytes_gets_a_1024_byte_header(tmp_path):
+    long_numbers = dict(dials_origin_mm=(-1.234567e300,) * 3, Xbeam_m=-1.234567e300,
+                        Ybeam_m=-1.234567e300, Fbeam_m=-1.234567e300, Sbeam_m=-1.234567e300,
+                        orgx=-1.234567e300, orgy=-1.234567e300, close_distance_m=-1.234567e300)
+    header = _small_header(**long_numbers)
+    assert len(header) == 1024 and is_long_header(header) and not is_long_header(_small_header())
+    assert header.startswith("{\nHEADER_BYTES=1024;\nDIM=2;")
+    assert "XDS_ORGX=-1.23457e+300;" in header and header.rstrip(" ").endswith("BEAMLINE=fake;\n}\f")
+    counts = np.arange(6, dtype=np.uint16).reshape(2, 3) + 100
+    write_smv(tmp_path / "long.img", counts, header)
+    fields, pixels = read_smv(tmp_path / "long.img")
+    assert fields["HEADER_BYTES"] == "1024"
+    np.testing.assert_array_equal(pixels, counts)
+    fabio = pytest.importorskip("fabio")
+    np.testing.assert_array_equal(fabio.open(str(tmp_path / "long.img")).data, counts)

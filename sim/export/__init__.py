@@ -1,0 +1,140 @@
+"""Write simulated images with their geometry in the formats other programs read.
+
+- NeXus NXmx (``.h5``, ``.nxs``): int32 counts, detector module vectors, beam, phi scan.
+- CBF (``.cbf``): int32 counts with full imgCIF axes (detector, beam, goniometer).
+- SMV (``.img``): uint16 counts with a d*TREK + ADSC header that DIALS reads exactly.
+- EDF (``.edf``) and TIFF (``.tif``): float32 photons (fabio); EDF with the C's header keys.
+- raw (``.bin``): the C's ``-floatfile`` (float32, little-endian, no header).
+
+Integer counts are scaled as the C's ``-intfile`` (``sim.export.counts``); the geometry comes
+from the model in the imgCIF frame (``sim.export.frames``). :func:`export_image` writes one
+image, :func:`export_sweep` a stack of frames with a rotation range each (one NXmx file, or
+numbered CBF/SMV files). Every file goes through a temporary name in its folder. Importing
+this package imports neither torch nor Qt.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+from sim.errors import InputError
+from sim.export.counts import int32_counts, int_scale, smv_counts
+from sim.io.smv import nanobragg_header, parse_header
+
+#: Format name -> the file suffix it is written with by default.
+FORMATS: Dict[str, str] = {"nxmx": ".h5", "cbf": ".cbf", "smv": ".img", "edf": ".edf",
+                           "tiff": ".tif", "raw": ".bin"}
+_SUFFIXES = {".h5": "nxmx", ".nxs": "nxmx", ".img": "smv", ".smv": "smv", ".cbf": "cbf",
+             ".edf": "edf", ".tif": "tiff", ".tiff": "tiff", ".bin": "raw", ".f32": "raw", ".raw": "raw"}
+_LAYOUT_KEYS = ("HEADER_BYTES", "DIM", "BYTE_ORDER", "TYPE", "SIZE1", "SIZE2")
+#: Formats that hold a sweep (several frames with their rotation ranges).
+SWEEP_FORMATS = ("nxmx", "cbf", "smv")
+
+cbf_counts = int32_counts
+
+
+def format_for_path(path) -> str:
+    """The export format a file name asks for, from its suffix; InputError if none fits."""
+    fmt = _SUFFIXES.get(Path(path).suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(_SUFFIXES))
+        raise InputError(f"unknown image format {Path(path).suffix or '(no suffix)'}; use one of {known}",
+                         str(path))
+    return fmt
+
+
+def check_export_path(path) -> str:
+    """The format of ``path``; InputError (naming it) for an unknown suffix or an unwritable folder."""
+    import os
+
+    fmt = format_for_path(path)
+    folder = Path(path).parent
+    if Path(path).is_dir():
+        raise InputError("cannot write: Is a directory", str(path))
+    if not folder.is_dir():
+        raise InputError("cannot write: No such file or directory", str(path))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError("cannot write: Permission denied", str(path))
+    return fmt
+
+
+def geometry_header(model) -> Dict[str, str]:
+    """The geometry keys of the C's SMV header (PIXEL_SIZE, DISTANCE, beam centres...)."""
+    from sim.outputs import smv_geometry
+
+    fields = parse_header(nanobragg_header(smv_geometry(model)))
+    return {k: v for k, v in fields.items() if k not in _LAYOUT_KEYS}
+
+
+def export_image(path, image: np.ndarray, model, fmt: Optional[str] = None) -> str:
+    """Write ``image`` (S, F photons of ``model``) to ``path``; return the format used."""
+    from sim.export.frames import export_geometry
+
+    fmt = _checked_format(path, fmt)
+    geom = export_geometry(model)
+    if fmt == "nxmx":
+        from sim.export.nxmx import write_nxmx
+
+        write_nxmx(path, int32_counts(image, model)[None], geom, [geom.phi_start_deg], geom.osc_deg)
+    elif fmt == "cbf":
+        from sim.export.cbf import write_cbf
+
+        write_cbf(path, int32_counts(image, model), geom)
+    elif fmt == "smv":
+        from sim.export.smv import write_dials_smv
+
+        write_dials_smv(path, smv_counts(image, model), geom, model.config.output.adc_offset)
+    else:
+        from sim.export.fabio_formats import write_float_image
+
+        write_float_image(path, image, fmt, geometry_header(model))
+    return fmt
+
+
+def export_sweep(path, images: Sequence[np.ndarray], model, phi_starts_deg: Sequence[float],
+                 osc_deg: float, fmt: Optional[str] = None) -> List[str]:
+    """Write frames (each S, F photons) of one rotation sweep; return the files written.
+
+    Frame i covers ``phi_starts_deg[i]`` to ``+ osc_deg`` about the model's spindle. All
+    frames share one count scale (``-scale``, else the brightest frame to 55000), so that
+    intensities compare across the sweep. NXmx: one file; CBF and SMV: ``stem_00001.cbf``...
+    """
+    from sim.export.frames import export_geometry
+
+    fmt = _checked_format(path, fmt)
+    if fmt not in SWEEP_FORMATS:
+        raise InputError(f"a sweep is written as {', '.join(SWEEP_FORMATS)}, not {fmt}", str(path))
+    geom = export_geometry(model)
+    scale = int_scale(np.max(np.stack(images), axis=0), model)
+    geoms = [geom.with_phi(start, osc_deg) for start in phi_starts_deg]
+    if fmt == "nxmx":
+        from sim.export.nxmx import write_nxmx
+
+        write_nxmx(path, np.stack([int32_counts(i, model, scale) for i in images]), geom,
+                   phi_starts_deg, osc_deg)
+        return [str(path)]
+    if fmt == "cbf":
+        from sim.export.cbf import write_cbf_frames
+
+        return [str(p) for p in write_cbf_frames(path, [int32_counts(i, model, scale) for i in images], geoms)]
+    from sim.export.cbf import frame_paths
+    from sim.export.smv import write_dials_smv
+
+    paths = frame_paths(path, len(images))
+    for target, image, frame in zip(paths, images, geoms):
+        write_dials_smv(target, smv_counts(image, model, scale), frame, model.config.output.adc_offset)
+    return [str(p) for p in paths]
+
+
+def _checked_format(path, fmt: Optional[str]) -> str:
+    fmt = format_for_path(path) if fmt is None else fmt
+    if fmt not in FORMATS:
+        raise InputError(f"unknown image format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return fmt
+
+
+__all__ = ["FORMATS", "SWEEP_FORMATS", "format_for_path", "check_export_path", "export_image",
+           "export_sweep", "smv_counts", "cbf_counts", "int32_counts", "int_scale", "geometry_header"]

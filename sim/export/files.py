@@ -1,0 +1,46 @@
+"""Every export goes through a temporary file beside its target, renamed when complete.
+
+A failed write (missing folder, no permission, disk full) leaves neither a partial file nor
+the temporary behind, and becomes one ``InputError`` line naming the target.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sim.errors import InputError
+
+
+@contextmanager
+def written_beside(path) -> Iterator[str]:
+    """Yield a temporary path in ``path``'s folder; rename it to ``path`` on success."""
+    target = Path(path)
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        yield tmp_name
+        os.chmod(tmp_name, 0o666 & ~_umask())
+        os.replace(tmp_name, target)
+        tmp_name = None
+    except OSError as err:
+        raise InputError(f"cannot write: {err.strerror or err}", str(path)) from None
+    finally:
+        if tmp_name is not None and os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+
+
+def write_bytes(path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file."""
+    with written_beside(path) as tmp, open(tmp, "wb") as handle:
+        handle.write(data)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
