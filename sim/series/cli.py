@@ -147,8 +147,9 @@ def build_description(options: Dict[str, Any], line: List[str], base_dir: Path =
     frames, shots = options.get("frames"), options.get("shots")
     if (frames is None) == (shots is None):
         raise InputError(f"give either --frames N --osc DEG (a rotation sweep) or --shots N (serial shots) ({USAGE})")
-    common = dict(dtype=parsed.dtype, format=options.get("format", "smv"),
-                  noise_seed=None if config.output.nonoise else (config.output.seed or DEFAULT_NOISE_SEED))
+    common = dict(dtype=parsed.dtype, noise_seed=None if config.output.nonoise else (config.output.seed or DEFAULT_NOISE_SEED))
+    if "format" in options:
+        common["format"] = options["format"]
     if frames is not None:
         return _sweep(options, config, frames, common)
     check_count("--shots", shots)

@@ -3,7 +3,8 @@
 A writer is opened once per process that writes frames (``open``), writes each frame to
 its own file(s) under a temporary name and renames it (``write_frame``; a killed process
 leaves no partial frame), and ``close`` writes what belongs to the whole series (none
-for numbered files). ``WRITERS`` maps the ``--format`` names to writers.
+for numbered files). ``WRITERS`` maps the ``--format`` names to writers; the files and
+their geometry are ``sim.export``'s.
 """
 
 from __future__ import annotations
@@ -31,43 +32,78 @@ class FrameWriter(Protocol):
     def close(self) -> None: ...
 
 
-class SmvFrameWriter:
-    """``series_00001.img``...: each frame as the C program's SMV file (``-noisefile`` with
-    the frame's noise seed, else ``-intfile``), header geometry and phi range included."""
+class _NumberedFrames:
+    """One numbered file per frame (``series_00001<suffix>``), geometry and phi range in its
+    header (``sim.export``), counts as the C program's: ``-noisefile`` with the frame's noise
+    seed, else ``-intfile`` (``-scale`` or the C's per-image auto scale)."""
 
-    suffix = ".img"
-
-    def frame_bytes(self, spixels: int, fpixels: int) -> int:
-        from ..io.smv import HEADER_BYTES
-
-        return HEADER_BYTES + 2 * spixels * fpixels
+    suffix = ""
 
     def open(self, description: SeriesDescription, out_dir: Path) -> None:
         self.out_dir = Path(out_dir)
 
     def write_frame(self, index: int, image: np.ndarray, params: FrameParams, model) -> List[Path]:
-        from ..export import smv_counts
-        from ..io.smv import nanobragg_header, write_smv
-        from ..outputs import roi_mask, smv_geometry
+        from ..export.frames import export_geometry
 
         path = self.out_dir / frame_name(index, self.suffix)
-        geometry = smv_geometry(model)
-        if params.noise_seed is None:
-            write_smv(path, smv_counts(image, model), nanobragg_header(geometry))
-        else:
-            from ..noise import poisson_noise_image
-
-            image32 = np.asarray(image, dtype=np.float32)
-            counts, _, _ = poisson_noise_image(image32, params.noise_seed,
-                                               model.config.output.adc_offset, roi_mask(model))
-            write_smv(path, counts, nanobragg_header(geometry, noise=True))
+        self._write(path, index, self._counts(image, params, model), export_geometry(model), model)
         return [path]
+
+    def _counts(self, image: np.ndarray, params: FrameParams, model) -> np.ndarray:
+        if params.noise_seed is None:
+            return self._scaled(image, model)
+        from ..noise import poisson_noise_image
+        from ..outputs import roi_mask
+
+        counts, _, _ = poisson_noise_image(np.asarray(image, dtype=np.float32), params.noise_seed,
+                                           model.config.output.adc_offset, roi_mask(model))
+        return counts
 
     def close(self) -> None:
         pass
 
 
-WRITERS: Dict[str, type] = {"smv": SmvFrameWriter}
+class SmvFrameWriter(_NumberedFrames):
+    """``series_00001.img``...: SMV with the d*TREK geometry header DIALS reads exactly."""
+
+    suffix = ".img"
+
+    def frame_bytes(self, spixels: int, fpixels: int) -> int:
+        return 2048 + 2 * spixels * fpixels
+
+    def _scaled(self, image, model):
+        from ..export.counts import smv_counts
+
+        return smv_counts(image, model)
+
+    def _write(self, path, index, counts, geometry, model) -> None:
+        from ..export.smv import write_dials_smv
+
+        write_dials_smv(path, counts, geometry, model.config.output.adc_offset)
+
+
+class CbfFrameWriter(_NumberedFrames):
+    """``series_00001.cbf``...: full imgCIF CBF (32-bit counts, detector, beam and goniometer
+    axes), which dials.import takes as one sweep."""
+
+    suffix = ".cbf"
+
+    def frame_bytes(self, spixels: int, fpixels: int) -> int:
+        return 8192 + 4 * spixels * fpixels
+
+    def _scaled(self, image, model):
+        from ..export.counts import int32_counts
+
+        return int32_counts(image, model)
+
+    def _write(self, path, index, counts, geometry, model) -> None:
+        from ..export.cbf import cbf_bytes
+        from ..export.files import write_bytes
+
+        write_bytes(path, cbf_bytes(np.asarray(counts, dtype=np.int32), geometry, frame_number=index + 1))
+
+
+WRITERS: Dict[str, type] = {"cbf": CbfFrameWriter, "smv": SmvFrameWriter}
 
 
 def make_writer(fmt: str) -> FrameWriter:

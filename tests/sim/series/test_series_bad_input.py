@@ -56,7 +56,7 @@ def test_a_full_output_folder_is_refused_before_any_frame(tmp_path, capsys, monk
     out = tmp_path / "full"
     assert series_main([*LINE, "--frames", "3", "--osc", "1", "--out", str(out), "--no-progress"]) == 2
     err = capsys.readouterr().err.strip()
-    assert "not enough space: 3 frames need 7.7 kB, 4.0 kB free" in err and "\n" not in err
+    assert "not enough space: 3 frames need 36.9 kB, 4.0 kB free" in err and "\n" not in err
     assert not list(out.glob("series_0*"))
 
 
