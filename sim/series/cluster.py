@@ -9,6 +9,7 @@ is in flight at a time, so neither side's memory grows with the frame count.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from ..errors import InputError
@@ -52,7 +53,7 @@ class DaskFrames:
                                               key=f"series-frame-{digest}-{i}", pure=False)
         futures = as_completed([submit(i) for _, i in zip(range(window), pending)])
         for future in futures:
-            record = future.result()
+            record = _result(future)
             future.release()
             following = next(pending, None)
             if following is not None:
@@ -65,9 +66,25 @@ class DaskFrames:
             self.cluster.close()
 
 
-def _connect(client_class, address: str):
+def _result(future) -> FrameRecord:
+    """The frame's record; a failure on the cluster (workers that cannot import this package,
+    a worker killed over and over...) as one line."""
     try:
-        return client_class(address, timeout=f"{CONNECT_TIMEOUT_S}s")
+        return future.result()
+    except InputError:
+        raise
+    except Exception as err:
+        reason = str(err).splitlines()[0][:160] if str(err) else ""
+        raise InputError(f"the Dask cluster could not compute {future.key}: {type(err).__name__}: {reason} "
+                         "(do its scheduler and workers run this version of nanobragg-studio?)") from None
+
+
+def _connect(client_class, address: str):
+    """A client of the scheduler at ``address``: tcp://HOST:PORT, or a scheduler file (the JSON
+    that ``dask scheduler --scheduler-file`` and dask-mpi write)."""
+    where = {"scheduler_file": address} if Path(address).is_file() else {"address": address}
+    try:
+        return client_class(**where, timeout=f"{CONNECT_TIMEOUT_S}s")
     except Exception as err:  # whatever answers there (or nothing), it is not a Dask scheduler
         reason = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
         raise InputError(f"--scheduler {address}: no Dask scheduler answers there within "

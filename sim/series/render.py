@@ -60,8 +60,20 @@ class FrameRenderer:
 
         params = self.params(index)
         model = self.model(params)
-        result = simulate(model.config, device=self.device, dtype=self.description.dtype, model=model)
+        result = simulate(model.config, device=self.device, dtype=self.description.dtype, model=model,
+                          compile=self._compile(model))
         return result.image, params, model
+
+    def _compile(self, model) -> bool:
+        """Whether frames run the compiled CPU kernel: when a frame is long enough to gain
+        from it and the series long enough to repay building it. Decided from the series
+        alone (never from which kernels happen to be stored), so every process decides alike
+        and a frame's pixels do not depend on where it ran."""
+        from ..compiled import AUTO_BUILD_MIN_ITERATIONS, AUTO_USE_MIN_ITERATIONS
+        from ..simulator import iterations_per_pixel
+
+        frame = model.detector.spixels * model.detector.fpixels * iterations_per_pixel(model)
+        return frame >= AUTO_USE_MIN_ITERATIONS and frame * self.description.count >= AUTO_BUILD_MIN_ITERATIONS
 
     def render(self, index: int) -> FrameRecord:
         """Simulate and write frame ``index``; its completion record (files and checksums)."""
