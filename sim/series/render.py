@@ -18,6 +18,8 @@ from .frames import FrameParams, frame_config, frame_params
 from .writers import make_writer, sha256_of
 
 FrameRecord = Dict[str, Any]
+#: Structure factor tables kept per process (one per -N the interpolation rule may depend on).
+_TABLES_KEPT = 4
 
 
 class FrameRenderer:
@@ -47,6 +49,8 @@ class FrameRenderer:
             return build_model(config)
         key = (crystal.hkl_file, crystal.default_F, crystal.interpolate, crystal.N_cells)
         if key not in self._structure_factors:
+            if len(self._structure_factors) >= _TABLES_KEPT:  # a size spread varies -N
+                self._structure_factors.clear()
             self._structure_factors[key] = load_structure_factors(crystal, N_from_flags=crystal.N_cells)
         # The table is all build_model reads from -hkl; the model is built without it (a
         # default_F stands in for the check that some structure factor is given).

@@ -81,6 +81,7 @@ def _run(description: SeriesDescription, options: RunOptions, out_dir: Path, fra
         series_writer = make_writer(description.format)
         series_writer.open(description, out_dir)
         series_writer.close()
+        remove_stale_temporaries(out_dir)  # left by a worker killed mid-frame and replaced
     finally:
         progress.close()
         log.close()

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pytest
 
 from sim.cli_args import format_args
@@ -50,22 +51,35 @@ def reference(tmp_path_factory) -> dict:
 
 
 def test_two_dask_worker_processes_give_the_same_frames_bit_for_bit(tmp_path, reference):
-    proc = series(tmp_path / "dask", *SWEEP, "--workers", "2")
+    """Even with one worker process killed (SIGKILL) during the run: Dask restarts it and
+    computes its frame again."""
+    folder = tmp_path / "dask"
+    proc = series(folder, *SWEEP, "--workers", "2")
+    wait_for_records(folder, proc, 2)
+    workers = [p for p in psutil.Process(proc.pid).children() if "spawn_main" in " ".join(p.cmdline())]
+    assert len(workers) == 2
+    workers[0].send_signal(signal.SIGKILL)
     out, err = proc.communicate(timeout=240)
     assert proc.returncode == 0, err
-    assert frames_of(tmp_path / "dask") == reference
+    assert frames_of(folder) == reference
     assert "10/10 frames" in err and "frames/s" in err
+    assert not list(folder.glob(".*.tmp"))
+
+
+def wait_for_records(folder: Path, proc, count: int) -> None:
+    """Until the run has recorded ``count`` finished frames (or has ended)."""
+    done_log = folder / DONE_LOG
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if done_log.exists() and len(done_log.read_text().splitlines()) >= count:
+            return
+        time.sleep(0.02)
 
 
 def test_a_run_killed_half_way_and_rerun_gives_the_same_files(tmp_path, reference):
     folder = tmp_path / "killed"
     proc = series(folder, *SWEEP)
-    done_log = folder / DONE_LOG
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if done_log.exists() and len(done_log.read_text().splitlines()) >= 2:
-            break
-        time.sleep(0.02)
+    wait_for_records(folder, proc, 2)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     left = frames_of(folder)
