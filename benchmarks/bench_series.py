@@ -106,8 +106,9 @@ def _workers(line, frames: int, scratch: Path, env) -> None:
                              env=env, capture_output=True, text=True)
         wall = time.perf_counter() - start
         rate = re.search(r"\(([\d.]+) frames/s\)", out.stdout)
+        failed = "" if out.returncode == 0 else f" (exit {out.returncode}: {out.stderr.strip()[-200:]})"
         print(f"  {workers} worker(s): {rate.group(1) if rate else '?'} frames/s once started, "
-              f"{wall:.1f} s wall" + ("" if out.returncode == 0 else f" (exit {out.returncode}: {out.stderr.strip()[-200:]})"))
+              f"{wall:.1f} s wall{failed}")
 
 
 if __name__ == "__main__":

@@ -104,7 +104,8 @@ def _convert(name: str, kind: str, text: str):
                 raise InputError(f"{name}: a spread in percent from 0 to 100, got {text}")
             return value
     except ValueError:
-        raise InputError(f"{name}: expected a {'whole ' if kind in ('int', 'seed') else ''}number, got {text!r}") from None
+        whole = "whole " if kind in ("int", "seed") else ""
+        raise InputError(f"{name}: expected a {whole}number, got {text!r}") from None
     if kind == "path":
         return Path(text)
     if kind == "format":
@@ -146,17 +147,35 @@ def build_description(options: Dict[str, Any], line: List[str], base_dir: Path =
     config = normalised_config(parsed.config, base_dir)
     frames, shots = options.get("frames"), options.get("shots")
     if (frames is None) == (shots is None):
-        raise InputError(f"give either --frames N --osc DEG (a rotation sweep) or --shots N (serial shots) ({USAGE})")
-    common = dict(dtype=parsed.dtype, noise_seed=None if config.output.nonoise else (config.output.seed or DEFAULT_NOISE_SEED))
+        raise InputError("give either --frames N --osc DEG (a rotation sweep) or --shots N (serial shots) "
+                         f"({USAGE})")
+    noise_seed = None if config.output.nonoise else (config.output.seed or DEFAULT_NOISE_SEED)
+    common = dict(dtype=parsed.dtype, noise_seed=noise_seed)
     if "format" in options:
         common["format"] = options["format"]
     if frames is not None:
-        return _sweep(options, config, frames, common)
+        return with_common_scale(_sweep(options, config, frames, common))
     check_count("--shots", shots)
     spread = Spread(bool(options.get("mosaic_seed")), options.get("size_pct", 0.0),
                     options.get("fluence_pct", 0.0), options.get("wavelength_pct", 0.0))
-    return SeriesDescription("shots", shots, _args(config), shot_seed=options.get("shot_seed", 0),
-                             spread=spread, **common)
+    return with_common_scale(SeriesDescription("shots", shots, _args(config), shot_seed=options.get("shot_seed", 0),
+                                               spread=spread, **common))
+
+
+def with_common_scale(description: SeriesDescription) -> SeriesDescription:
+    """Noise-free frames share one count scale: the line's -scale, else the C's auto scale of
+    the first frame (its brightest pixel to 55000 counts), written into the line as -scale.
+    Frames scaled one by one would pull DIALS's centroids towards the brighter-scaled
+    neighbour of each spot that spans frames. (Noise frames are photon counts.)"""
+    line = description.config()
+    if description.noise_seed is not None or line.output.intfile_scale > 0.0:
+        return description
+    from ..export.counts import int_scale
+    from .render import FrameRenderer
+
+    image, _, model = FrameRenderer(description, Path(".")).image(0)
+    output = dataclasses.replace(line.output, intfile_scale=int_scale(image, model))
+    return dataclasses.replace(description, args=_args(dataclasses.replace(line, output=output)))
 
 
 def _sweep(options, config, frames: int, common) -> SeriesDescription:
@@ -190,5 +209,6 @@ def describe(d: SeriesDescription, out_dir: Path) -> str:
     what = (f"rotation sweep of {d.count} frames, {d.osc_deg:g} deg each from phi {d.phi_start_deg:g} "
             f"in {d.phi_steps} phi steps" if d.kind == "sweep" else
             f"{d.count} serial shots (random orientations, seed {d.shot_seed})")
-    noise = "noise-free" if d.noise_seed is None else f"Poisson noise from seed {d.noise_seed}"
+    noise = (f"noise-free, counts = photons x {d.config().output.intfile_scale:g} + ADC" if d.noise_seed is None
+             else f"Poisson noise from seed {d.noise_seed}")
     return f"series: {what}, {d.dtype}, {noise}, {d.format} files in {out_dir}"

@@ -101,7 +101,11 @@ def frame_config(line: SimConfig, params: FrameParams) -> SimConfig:
     crystal, beam, output = line.crystal, line.beam, line.output
     changes: Dict[str, Any] = {}
     if params.phi_start_deg is not None:
-        changes.update(phi_start_deg=params.phi_start_deg, osc_deg=params.osc_deg,
+        # nanoBragg samples phi at the start of each step; starting half a step in puts the
+        # samples at the centres of the steps, so the frame covers its range evenly, as a
+        # continuous rotation does (the image header still gives the frame's own range)
+        half_step = params.osc_deg / params.phi_steps / 2.0
+        changes.update(phi_start_deg=params.phi_start_deg + half_step, osc_deg=params.osc_deg,
                        phi_steps=params.phi_steps, phi_step_deg=None)
     if params.misset_deg is not None:
         changes.update(misset_deg=params.misset_deg, misset_random=False)

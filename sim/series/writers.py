@@ -46,7 +46,10 @@ class _NumberedFrames:
         from ..export.frames import export_geometry
 
         path = self.out_dir / frame_name(index, self.suffix)
-        self._write(path, index, self._counts(image, params, model), export_geometry(model), model)
+        geometry = export_geometry(model)
+        if params.phi_start_deg is not None:  # the frame's range, not its first phi sample
+            geometry = geometry.with_phi(params.phi_start_deg, params.osc_deg)
+        self._write(path, index, self._counts(image, params, model), geometry, model)
         return [path]
 
     def _counts(self, image: np.ndarray, params: FrameParams, model) -> np.ndarray:

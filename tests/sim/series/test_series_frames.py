@@ -29,7 +29,10 @@ def test_sweep_frame_k_covers_its_own_phi_range():
     sweep = SeriesDescription("sweep", 50, LINE, osc_deg=0.25, phi_start_deg=10.0, phi_steps=3)
     params = frame_params(sweep, 17)
     config = frame_config(sweep.config(), params)
-    assert (config.crystal.phi_start_deg, config.crystal.osc_deg, config.crystal.phi_steps) == (14.25, 0.25, 3)
+    assert (params.phi_start_deg, params.osc_deg, params.phi_steps) == (14.25, 0.25, 3)
+    # sampled at the centres of its three phi steps
+    assert config.crystal.phi_start_deg == 14.25 + 0.25 / 6
+    assert (config.crystal.osc_deg, config.crystal.phi_steps) == (0.25, 3)
     assert frame_name(17, ".img") == "series_00018.img"
 
 
