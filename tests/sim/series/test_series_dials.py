@@ -1,5 +1,5 @@
 """A rotation sweep written by ``python -m sim series`` is indexed by DIALS to the simulated
-cell (within 0.2%; the issue asks for 0.05%, not reached yet): 10 numbered CBF frames
+cell within 0.05% (measured 59.986 70.003 80.010 for 60 70 80): 10 numbered CBF frames
 (dials.import takes them as one sweep), dials.find_spots, dials.index with the written
 detector and beam kept fixed (the test is of the series' frames and their phi ranges; with
 a 32 mm detector and 10 degrees, a free refinement of the distance would drift the cell by
@@ -29,14 +29,14 @@ def test_dials_indexes_a_series_sweep_to_the_simulated_cell(dials, tmp_path):  #
     frames = sorted(str(p) for p in (tmp_path / "sweep").glob("series_0*.cbf"))
     assert len(frames) == 10
     dials.run(["dials.import", *frames], tmp_path)
-    found = dials.run(["dials.find_spots", "imported.expt", "nproc=1"], tmp_path)
+    # min_spot_size=3: DIALS's own choice for pixel-array detectors; it calls a full-CBF
+    # detector "unknown" and would ask for 6 pixels, losing most of these small spots
+    found = dials.run(["dials.find_spots", "imported.expt", "nproc=1", "min_spot_size=3"], tmp_path)
     assert re.search(r"(\d+) spots found on 10 images", found)
     dials.run(["dials.index", "imported.expt", "strong.refl", "detector.fix=all", "beam.fix=all"], tmp_path)
     cell = indexed_cell(tmp_path / "indexed.expt")
-    # Measured 60.046, 69.937, 80.090 (0.11% at most): the 0.05% the exports' own sweep test
-    # reaches on the same frames with another count scale is not reached here.
-    np.testing.assert_allclose(cell[:3], CELL[:3], rtol=2e-3)
-    np.testing.assert_allclose(cell[3:], CELL[3:], atol=0.1)
+    np.testing.assert_allclose(cell[:3], CELL[:3], rtol=5e-4)
+    np.testing.assert_allclose(cell[3:], CELL[3:], atol=0.05)
 
 
 def indexed_cell(path: Path):
