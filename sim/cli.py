@@ -26,6 +26,7 @@ SUBCOMMANDS = {
     "compare-trace": ("sim.trace.cli", "compare_trace_main"),
     "warmup": ("sim.kernel_warmup", "warmup_main"),
     "explain": ("sim.explain.cli", "explain_main"),
+    "series": ("sim.series.cli", "series_main"),
 }
 
 
