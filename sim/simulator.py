@@ -72,6 +72,10 @@ def kernel_inputs(model: SimModel, device, dtype) -> KernelInputs:
             k.interp_cutoff = find_cutoff(
                 k, lambda begin, end: rectangle_pixels(rect, begin, end, device),
                 (rect[1] - rect[0]) * (rect[3] - rect[2]), pixels_per_chunk(model, torch.device(device)))
+        if k.interp_cutoff == (rect[0], rect[2], 0):
+            # Switched off at the first evaluation (the usual case): every value is the
+            # nearest neighbour's, the table lookup of an uninterpolated run.
+            k.interpolate, k.interp_cutoff = False, None
     return k
 
 
