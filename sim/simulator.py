@@ -24,6 +24,7 @@ from .kernel import KernelInputs, pixel_values
 from .lattice import LatticeSpec
 from .model import SimModel, build_model
 from .params import Params, requires_grad
+from .structure_factors import l_neighbours
 
 Window = Tuple[int, int, int, int]
 
@@ -76,6 +77,8 @@ def kernel_inputs(model: SimModel, device, dtype) -> KernelInputs:
             # Switched off at the first evaluation (the usual case): every value is the
             # nearest neighbour's, the table lookup of an uninterpolated run.
             k.interpolate, k.interp_cutoff = False, None
+        else:
+            k.interp_rows = l_neighbours(k.hkl_grid, dtype)
     return k
 
 
