@@ -111,8 +111,9 @@ def iterations_per_pixel(model: SimModel) -> int:
             * model.orientations.shape[0])
 
 
-#: Iterations per chunk on the CPU: eager steps stay in cache; a compiled chunk fuses them.
-CPU_EAGER_BUDGET = 1 << 17
+#: Iterations per chunk on the CPU: eager chunks of 2^18 ran 2-5% faster than 2^17 (fewer
+#: calls, each split over the threads) and add about 40 MB; a compiled chunk fuses its steps.
+CPU_EAGER_BUDGET = 1 << 18
 CPU_COMPILED_BUDGET = 1 << 21
 #: Iterations per chunk at most on CUDA (about 9 GB at float64 for the eager kernel).
 CUDA_MAX_BUDGET = 1 << 26
