@@ -12,6 +12,11 @@ Prints the ratios to the C (and the whole process's excess over it), their geome
 means, and which path the in-process run took (``SimResult.kernel``). The runs of one
 case follow each other, so load from other processes affects them alike; still, on a
 shared machine take the figures as best-of, not as exact.
+
+``--cpu-time`` measures CPU seconds (user + system) instead of wall time, everything on
+one thread (OMP_NUM_THREADS=1, torch.set_num_threads(1)): the work each side does, which
+stays meaningful on a machine that other processes keep busy (wall times there mostly
+measure the queue).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -35,12 +41,26 @@ from sim.simulator import simulate
 OUTPUTS = ["-floatfile", "float.bin", "-intfile", "int.img", "-nopgm", "-nonoise"]
 
 
+def _wall() -> float:
+    return time.perf_counter()
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+CLOCK = {"wall": _wall, "cpu": _cpu}
+clock = _wall
+
+
 def best_seconds(run: Callable[[], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         run()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return min(times)
 
 
@@ -68,9 +88,17 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2, help="OMP_NUM_THREADS for the C")
     parser.add_argument("--cases", nargs="*", help="golden case names (default: all)")
+    parser.add_argument("--cpu-time", action="store_true", help="CPU seconds on one thread, not wall time")
     args = parser.parse_args()
+    global clock
+    clock = CLOCK["cpu" if args.cpu_time else "wall"]
+    threads = 1 if args.cpu_time else args.threads
+    if args.cpu_time:
+        torch.set_num_threads(1)
     golden, c_binary = args.golden.resolve(), str(Path(args.c_binary).resolve())
-    c_env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
+    c_env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    print(f"{'CPU seconds, one thread' if args.cpu_time else f'wall seconds, C on {threads} threads'}; "
+          f"best of {args.repeat}")
     cases = sorted(p for p in golden.iterdir() if (p / "case.json").exists()
                    and (not args.cases or p.name in args.cases))
     print(f"{'case':22s} {'C s':>7s} {'in-proc s':>9s} {'ratio':>6s} {'whole s':>8s} {'ratio':>6s} "
@@ -84,7 +112,7 @@ def main() -> int:
             result = simulate(config, device="cpu", dtype=torch.float32)
             ours_s = best_seconds(lambda: simulate(config, device="cpu", dtype=torch.float32), args.repeat)
             argv = [sys.executable, "-m", "sim", *c_args, *OUTPUTS, "--dtype", "float32"]
-            whole_s = best_seconds(process(argv, scratch), args.repeat)
+            whole_s = best_seconds(process(argv, scratch, c_env if args.cpu_time else None), args.repeat)
             inproc.append(ours_s / c_s)
             whole.append(whole_s / c_s)
             excess.append(whole_s - c_s)
