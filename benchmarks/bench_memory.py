@@ -3,8 +3,9 @@
     python benchmarks/bench_memory.py [--golden ../shared/golden]
 
 Each case runs in its own process (from the golden inputs folder, writing into a
-scratch folder); the peak comes from the child's rusage. Limits: 1 GiB per golden case
-(its own window), 2 GiB for the full 4096 x 4096 detector.
+scratch folder); the peak comes from the child's rusage. Limit: 1 GiB for every case;
+the full 4096 x 4096 detector (seed_hires_4096) also writes its PGM and noise image,
+as a plain C command line does.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import tempfile
 from pathlib import Path
 
 from _runner import measure
+
+FULL_OUTPUTS = "seed_hires_4096"
 
 
 def main() -> int:
@@ -32,10 +35,11 @@ def main() -> int:
             info = json.loads((folder / "case.json").read_text())
             inputs = golden / "inputs"
             argv = [sys.executable, "-m", "sim"] + [_resolve(a, inputs) for a in info["c_args"]]
-            argv += ["-floatfile", os.path.join(scratch, "f.bin"), "-nonoise", "-nopgm",
-                     "-intfile", os.path.join(scratch, "i.img")]
+            argv += ["-floatfile", os.path.join(scratch, "f.bin"), "-intfile", os.path.join(scratch, "i.img")]
+            if folder.name != FULL_OUTPUTS:
+                argv += ["-nonoise", "-nopgm"]
             run = measure(argv, cwd=scratch)
-            limit = 2048 if folder.name == "seed_hires_4096" else 1024
+            limit = 1024
             worst = max(worst, run.peak_mb / limit)
             print(f"{folder.name:22s} {run.seconds:7.2f} {run.peak_mb:8.0f} {limit:9d}"
                   + ("" if run.returncode == 0 else f"  (exit {run.returncode})"))

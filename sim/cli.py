@@ -94,11 +94,13 @@ def _checked_model(parsed):
     """Build the model (reading its input files) and check the traced pixels."""
     from .model import build_model
     from .summary import model_summary
-    from .trace.tracer import check_pixel_on_detector
 
     model = build_model(parsed.config)
-    for slow, fast, _ in parsed.trace_pixels:
-        check_pixel_on_detector(model, slow, fast)
+    if parsed.trace_pixels:  # the tracer's modules are imported only for traces
+        from .trace.tracer import check_pixel_on_detector
+
+        for slow, fast, _ in parsed.trace_pixels:
+            check_pixel_on_detector(model, slow, fast)
     print("\n".join(model_summary(model)))
     return model
 
@@ -138,6 +140,8 @@ def _load_c_trace(parsed):
 
 
 def _traces(parsed, model, argv: List[str]):
+    if not parsed.trace_pixels:
+        return []
     from .trace.format import format_trace
     from .trace.tracer import trace_pixel
 

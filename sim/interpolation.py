@@ -13,7 +13,7 @@ usual case) every thread switches off at its first pixel, so the result is the s
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import Callable, Optional, Tuple
 
 import torch
 
@@ -22,13 +22,17 @@ from .structure_factors import interpolation_in_range
 Cutoff = Tuple[int, int, int]
 
 
-def find_cutoff(k, slow: torch.Tensor, fast: torch.Tensor, chunk: int) -> Optional[Cutoff]:
-    """(slow, fast, iteration) of the first out-of-range active evaluation, or None."""
+def find_cutoff(k, pixels: Callable[[int, int], Tuple[torch.Tensor, torch.Tensor]], total: int,
+                chunk: int) -> Optional[Cutoff]:
+    """(slow, fast, iteration) of the first out-of-range active evaluation, or None.
+
+    ``pixels(begin, end)``: (slow, fast) of the pixels ``begin:end`` of ``total``, in raster order.
+    """
     from .kernel import sample_stage
     from .lattice import lattice_terms
 
-    for begin, end in _growing_ranges(len(slow), chunk):
-        s, f = slow[begin:end], fast[begin:end]
+    for begin, end in _growing_ranges(total, chunk):
+        s, f = pixels(begin, end)
         st = sample_stage(k, s, f)
         flat = st["scattering_vec_A_inv"].reshape(-1, 3)
         ok = None if st["source_ok"] is None else st["source_ok"].reshape(-1)

@@ -65,6 +65,9 @@ class KernelInputs:
     fluence: float
     steps: int
     interp_cutoff: Optional[Tuple[int, int, int]] = None
+    #: The HKL table as rows of four values along l (``sim.structure_factors.l_neighbours``),
+    #: made once per run where interpolation is on.
+    interp_rows: Optional[torch.Tensor] = None
     #: A compiled inner stage (``sim.compiled.CompiledStage``) for untraced runs, else None.
     compiled: Optional[Callable] = None
 
@@ -183,7 +186,7 @@ def _interpolating_cell_factor(k: KernelInputs, slow: torch.Tensor, fast: torch.
     def cell_factor(h, h0):
         hkl = h.permute(1, 2, 0)
         inside = interpolation_in_range(hkl, k.hkl_mins, k.hkl_grid.shape)
-        smooth = interpolated_F(hkl, k.hkl_grid, k.hkl_mins)
+        smooth = interpolated_F(hkl, k.hkl_grid, k.hkl_mins, k.interp_rows)
         smooth = torch.where(inside, smooth, torch.full_like(smooth, k.spec.default_F))
         if k.interp_cutoff is None:
             return smooth

@@ -18,6 +18,7 @@ from .config import OutputConfig
 from .errors import InputError
 from .io._files import file_set
 from .io.floatfile import write_float32
+from .io._rows import row_blocks
 from .io.pgm import auto_pgm_scale, write_pgm
 from .io.smv import (SmvGeometry, auto_int_scale, float_to_smv_counts, is_long_header,
                      nanobragg_header, write_smv)
@@ -63,15 +64,24 @@ _QUIET = dict(invalid="ignore", over="ignore", divide="ignore")
 
 @np.errstate(**_QUIET)
 def image_stats(image32: np.ndarray, mask: np.ndarray) -> ImageStats:
-    values = image32[mask].astype(np.float64)
-    n = max(values.size, 1)
-    mean = values.sum() / n
-    rms = float(np.sqrt((values ** 2).sum() / max(n - 1, 1)))
-    rmsd = float(np.sqrt(((values - mean) ** 2).sum() / max(n - 1, 1)))
-    masked = np.where(mask, image32, -np.inf)
-    flat_index = int(np.argmax(masked))
-    at = divmod(flat_index, image32.shape[1])
-    return ImageStats(float(masked.flat[flat_index]) if values.size else 0.0, at, mean, rms, rmsd, n)
+    """Computed over row blocks (``sim.io._rows``): no full-size float64 copy of the image."""
+    blocks = list(row_blocks(image32.shape))
+    count, total, squares, max_I, max_at = 0, 0.0, 0.0, -np.inf, 0
+    for rows in blocks:
+        values = image32[rows][mask[rows]].astype(np.float64)
+        count, total, squares = count + values.size, total + values.sum(), squares + (values ** 2).sum()
+        masked = np.where(mask[rows], image32[rows], -np.inf)
+        index = int(np.argmax(masked))
+        # the first maximum wins; a NaN, as in argmax, beats everything
+        if not np.isnan(max_I) and (masked.flat[index] > max_I or np.isnan(masked.flat[index])):
+            max_I, max_at = masked.flat[index], rows.start * image32.shape[1] + index
+    n = max(count, 1)
+    mean = total / n
+    deviations = sum(((image32[r][mask[r]].astype(np.float64) - mean) ** 2).sum() for r in blocks)
+    rms = float(np.sqrt(squares / max(n - 1, 1)))
+    rmsd = float(np.sqrt(deviations / max(n - 1, 1)))
+    at = divmod(max_at, image32.shape[1])
+    return ImageStats(float(max_I) if count else 0.0, at, mean, rms, rmsd, n)
 
 
 def smv_geometry(model: SimModel) -> SmvGeometry:

@@ -190,7 +190,7 @@ def _lorentzian_candidate(xm: float, sq: float, rng: Ran1) -> tuple[float, float
         y = to_float32(math.tan(math.pi * rng()))
         count = to_float32(to_float32(sq * y) + xm)
         if not count < 0.0:
-            return float(math.floor(count)), y
+            return (float(math.floor(count)) if count == count else count), y  # NaN mean: NaN
 
 
 def _powf(base: float, exponent: float) -> float:

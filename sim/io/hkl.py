@@ -7,12 +7,13 @@ a non-integer index is an error, because the C's second pass would misread the f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.errors import InputError
-from sim.io._files import PathLike, parse_finite, read_lines
+from sim.io._files import _NUMBER as NUMBER, PathLike, parse_finite, read_lines
 
 #: Grid cells beyond which an HKL file is taken for a typo rather than a real data set.
 MAX_GRID_CELLS = 200_000_000
@@ -74,9 +75,39 @@ def _last_occurrences(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _parse_reflections(path: PathLike) -> tuple[np.ndarray, np.ndarray]:
     """(n, 3) int64 Miller indices and (n,) float64 amplitudes, in file order."""
+    lines = read_lines(path)
+    kept = [text for text in map(str.strip, lines) if text and not text.startswith("#")]
+    table = _well_formed(kept)
+    if table is not None:
+        return table[:, :3].astype(np.int64), table[:, 3].copy()
+    return _parse_line_by_line(lines, path)
+
+
+_ROW = r"[^\S\n]+".join([f"(?:{NUMBER.pattern})"] * 4)
+_ROWS = re.compile(rf"{_ROW}(?:\n{_ROW})*", NUMBER.flags)
+#: Indices beyond this take the line-by-line reader (and its errors).
+_INDEX_LIMIT = 2.0**31
+
+
+def _well_formed(kept: list[str]) -> np.ndarray | None:
+    """(n, 4) values when every kept line is four finite numbers with whole h, k, l (one
+    regular expression over the whole file, then ``float``); None sends the file to the line-by-line
+    reader, which names the first bad line."""
+    text = "\n".join(kept)
+    if not kept or _ROWS.fullmatch(text) is None:
+        return None
+    table = np.array(list(map(float, text.split())), dtype=np.float64).reshape(-1, 4)
+    indices = table[:, :3]
+    if not (np.isfinite(table).all() and (indices == np.floor(indices)).all()
+            and (np.abs(indices) < _INDEX_LIMIT).all()):
+        return None
+    return table
+
+
+def _parse_line_by_line(lines: list[str], path: PathLike) -> tuple[np.ndarray, np.ndarray]:
     indices: list[tuple[int, int, int]] = []
     amplitudes: list[float] = []
-    for number, line in enumerate(read_lines(path), start=1):
+    for number, line in enumerate(lines, start=1):
         text = line.strip()
         if not text or text.startswith("#"):
             continue

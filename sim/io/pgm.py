@@ -8,6 +8,7 @@ from typing import Optional
 import numpy as np
 
 from sim.io._files import PathLike, atomic_write
+from sim.io._rows import row_blocks
 
 
 def pgm_bytes(float_image: np.ndarray, pgm_scale: float,
@@ -18,12 +19,16 @@ def pgm_bytes(float_image: np.ndarray, pgm_scale: float,
     through a 32-bit integer and keeps its low byte (so -1.5 becomes 255, NaN 0).
     Pixels outside ``roi_mask`` are 0.
     """
-    value = np.minimum(np.asarray(float_image, dtype=np.float64) * pgm_scale, 255.0)
-    as_int = np.trunc(value)
-    invalid = ~(np.abs(as_int) < 2.0**31)  # NaN and out-of-range give INT_MIN, low byte 0
-    grey = (np.where(invalid, 0.0, as_int).astype(np.int64) & 0xFF).astype(np.uint8)
-    if roi_mask is not None:
-        grey[~np.asarray(roi_mask, dtype=bool)] = 0
+    image = np.asarray(float_image)
+    mask = None if roi_mask is None else np.asarray(roi_mask, dtype=bool)
+    grey = np.zeros(image.shape, dtype=np.uint8)
+    for rows in row_blocks(image.shape):
+        value = np.minimum(np.asarray(image[rows], dtype=np.float64) * pgm_scale, 255.0)
+        as_int = np.trunc(value)
+        invalid = ~(np.abs(as_int) < 2.0**31)  # NaN and out-of-range give INT_MIN, low byte 0
+        grey[rows] = (np.where(invalid, 0.0, as_int).astype(np.int64) & 0xFF).astype(np.uint8)
+        if mask is not None:
+            grey[rows][~mask[rows]] = 0
     return grey
 
 
@@ -45,12 +50,17 @@ def auto_pgm_scale(float_image: np.ndarray, roi_mask: Optional[np.ndarray],
     it simulated, which leaves out those a -mask image excludes: pass them as
     ``mean_mask`` (True = simulated); it defaults to ``roi_mask``.
     """
-    image = np.asarray(float_image, dtype=np.float64)
+    image = np.asarray(float_image)
     roi = _as_mask(roi_mask, image.shape)
     simulated = roi if mean_mask is None else _as_mask(mean_mask, image.shape) & roi
-    mean = image[simulated].sum() / max(int(simulated.sum()), 1)
-    deviations = image[roi] - mean
-    rmsd = math.sqrt(float(np.sum(deviations * deviations)) / (max(deviations.size, 2) - 1))
+    blocks = list(row_blocks(image.shape))
+    total = sum(float(np.asarray(image[r][simulated[r]], dtype=np.float64).sum()) for r in blocks)
+    mean = total / max(int(simulated.sum()), 1)
+    squares = 0.0
+    for r in blocks:
+        deviations = np.asarray(image[r][roi[r]], dtype=np.float64) - mean
+        squares += float(np.sum(deviations * deviations))
+    rmsd = math.sqrt(squares / (max(int(roi.sum()), 2) - 1))
     return 250.0 / (5.0 * rmsd) if rmsd > 0.0 else intfile_scale
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.errors import InputError
 from sim.io._files import PathLike, atomic_write, read_bytes
+from sim.io._rows import row_blocks
 
 HEADER_BYTES = 512
 #: The header size used where the C's lines overflow 512 bytes.
@@ -112,12 +113,16 @@ def float_to_smv_counts(float_image: np.ndarray, scale: float, adc_offset: float
     The C clips to [0, 65535] in double, then rounds with ``floorf(value + 0.5)``, i.e.
     after converting value + 0.5 to a C float. Pixels outside ``roi_mask`` are 0.
     """
-    value = np.asarray(float_image, dtype=np.float64) * scale + adc_offset
-    value = np.clip(value, 0.0, float(MAX_COUNT))
-    counts = np.floor((value + 0.5).astype(np.float32))
-    counts = np.where(np.isnan(counts), 0.0, counts).astype(np.uint16)
-    if roi_mask is not None:
-        counts[~np.asarray(roi_mask, dtype=bool)] = 0
+    image = np.asarray(float_image)
+    mask = None if roi_mask is None else np.asarray(roi_mask, dtype=bool)
+    counts = np.zeros(image.shape, dtype=np.uint16)
+    for rows in row_blocks(image.shape):
+        value = np.asarray(image[rows], dtype=np.float64) * scale + adc_offset
+        value = np.clip(value, 0.0, float(MAX_COUNT))
+        rounded = np.floor((value + 0.5).astype(np.float32))
+        counts[rows] = np.where(np.isnan(rounded), 0.0, rounded).astype(np.uint16)
+        if mask is not None:
+            counts[rows][~mask[rows]] = 0
     return counts
 
 
