@@ -107,8 +107,10 @@ class ImagePanel(QWidget):
         comparison = self.state.image_comparison
         problem = self.state.reference_problem
         self.stats.setVisible(comparison is not None or problem is not None)
+        foreign = self.state.reference_foreign
         if comparison is not None:
-            self.stats.setText(f"C image {self.state.reference.source}:   {summary(comparison)}")
+            flag = f"   (recorded for another command line: {foreign})" if foreign else ""
+            self.stats.setText(f"C image {self.state.reference.source}:   {summary(comparison)}{flag}")
         elif problem:
             self.stats.setText(f"C image not compared: {problem}")
         if self.display.value.view != OURS:

@@ -15,10 +15,11 @@ from PyQt6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QFrame,
                              QLabel, QLineEdit, QMenu, QPushButton, QTableView, QToolButton,
                              QVBoxLayout, QWidget)
 
-from ..trace_summary import AGREE, DIVERGENCE, FAILED, HINT, MISMATCH, ONE_SIDED, PENDING, banner
+from ..trace_summary import AGREE, DIVERGENCE, FAILED, FOREIGN, HINT, MISMATCH, ONE_SIDED, PENDING, banner
 from .trace_table import TraceFilter, TraceTableModel
 
-BANNER_STYLE = {HINT: "#fff6c8", PENDING: "#eeeeee", FAILED: "#ffb3a8", MISMATCH: "#ffcf8a", DIVERGENCE: "#ffb3a8",
+BANNER_STYLE = {HINT: "#fff6c8", PENDING: "#eeeeee", FAILED: "#ffb3a8", MISMATCH: "#ffcf8a",
+                FOREIGN: "#ffcf8a", DIVERGENCE: "#ffb3a8",
                 AGREE: "#cdeec7", ONE_SIDED: "#e3ebfb"}
 PANEL_WIDTH = 690
 EXPORT_FORMATS = (("Text table\u2026", "txt"), ("CSV\u2026", "csv"), ("JSON\u2026", "json"))
