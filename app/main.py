@@ -21,12 +21,15 @@ from sim.cli_args import parse_args
 from sim.errors import InputError
 
 from .example import example_args, example_config, example_trace_log
+from .interrupt import INTERRUPTED_EXIT, Interrupts
 from .script import Script, run_script
 from .settings import APPLICATION, ORGANIZATION, Settings, scratch_settings
 
 PROGRAM = "nanobragg-studio"
 #: Qt messages that say nothing to a user (the offscreen platform of scripted runs).
 QUIET_QT_MESSAGES = ("does not support propagateSizeHints",)
+#: Window sizes accepted by --window-size, pixels (larger ones exhaust the window system).
+MIN_WINDOW, MAX_WINDOW = 200, 8192
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +58,9 @@ def _size(text: str):
         width, height = (int(v) for v in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}") from None
+    if not (MIN_WINDOW <= width <= MAX_WINDOW and MIN_WINDOW <= height <= MAX_WINDOW):
+        raise argparse.ArgumentTypeError(f"{text}: width and height must be {MIN_WINDOW} to "
+                                         f"{MAX_WINDOW} pixels")
     return width, height
 
 
@@ -64,8 +70,15 @@ def _qt_message(kind, context, message: str) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run the viewer; the exit code."""
+    """Run the viewer; the exit code (130 after Ctrl-C)."""
     options = parse_cli(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(options)
+    except KeyboardInterrupt:  # while starting: loading the libraries, opening the window
+        return _interrupted()
+
+
+def _main(options) -> int:
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
@@ -73,24 +86,34 @@ def main(argv: Optional[List[str]] = None) -> int:
     script = Script(options.c_image, tuple(options.trace) if options.trace else None,
                     options.screenshot, options.export_trace, options.export_image)
     settings = scratch_settings() if options.quit else Settings()
+    interrupts = Interrupts(None if options.quit else app.closeAllWindows)
     try:
-        return _run(app, options, settings, script)
+        with interrupts:
+            code = _run(app, options, settings, script, interrupts)
+            interrupts.wait_for_background(PROGRAM)
     finally:
         settings.close()
+    return _interrupted() if interrupts.interrupted else code
 
 
-def _run(app, options, settings: Settings, script: Script) -> int:
+def _interrupted() -> int:
+    print(f"{PROGRAM}: interrupted", file=sys.stderr)
+    return INTERRUPTED_EXIT
+
+
+def _run(app, options, settings: Settings, script: Script, interrupts: Interrupts) -> int:
     try:
         window = open_window(options, settings, batch=options.quit)
     except InputError as err:
         print(f"{PROGRAM}: {err}", file=sys.stderr)
         return 2
+    interrupts.starting = False
     if options.window_size:
         window.resize(*options.window_size)
     window.show()
     if options.quit or not script.empty:
-        code = run_script(window, script)
-        if options.quit:
+        code = run_script(window, script, lambda: interrupts.interrupted)
+        if options.quit or interrupts.interrupted:
             window.close()
             return code
     return app.exec()
