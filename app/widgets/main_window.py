@@ -1,4 +1,4 @@
-"""The main window: command line and image in the centre, parameters and trace in docks.
+"""The main window: the command line on top, the image in the centre, parameters and trace in docks.
 
 It wires the panels to the controller, owns the menus and shortcuts, the status bar
 (hover readout, progress, cancel), drag and drop, error dialogs and the saved layout.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                             QProgressBar, QPushButton, QVBoxLayout, QWidget)
+                             QProgressBar, QPushButton, QToolBar)
 
 from sim.cli_args import format_command
 
@@ -19,6 +19,7 @@ from ..display import DisplaySettings
 from ..readout import readout
 from .command_bar import CommandBar
 from .image_panel import ImagePanel
+from .layout import apply_default_layout
 from .menus import build_menus
 from .params_panel import ParamsPanel
 from .trace_panel import TracePanel
@@ -60,12 +61,12 @@ class MainWindow(QMainWindow):
         self.resize(min(width, screen.width()), min(height, screen.height()))
 
     def _build_centre(self) -> None:
-        centre = QWidget()
-        layout = QVBoxLayout(centre)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.command_bar)
-        layout.addWidget(self.image_panel, 1)
-        self.setCentralWidget(centre)
+        bar = QToolBar("Command line")
+        bar.setObjectName("command line")
+        bar.setMovable(False)
+        bar.addWidget(self.command_bar)
+        self.addToolBar(bar)
+        self.setCentralWidget(self.image_panel)
 
     def _build_docks(self) -> None:
         self.params_dock = self._dock("Parameters", self.params_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -173,8 +174,11 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._layout_restored:
             self._layout_restored = True
-            widths = [self.params_panel.minimumWidth(), self.trace_panel.sizeHint().width()]
-            self.resizeDocks([self.params_dock, self.trace_dock], widths, Qt.Orientation.Horizontal)
+            self.reset_layout()
+
+    def reset_layout(self) -> None:
+        """The default dock layout for the window's size (View > Reset layout)."""
+        apply_default_layout(self)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():

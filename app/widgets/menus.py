@@ -84,6 +84,7 @@ def _view_menu(window, a: WindowActions) -> None:
     menu.addSeparator()
     menu.addAction(window.params_dock.toggleViewAction())
     menu.addAction(window.trace_dock.toggleViewAction())
+    a.add(menu, "Reset &layout", window.reset_layout, [], "Put the panels back where they start")
 
 
 def _run_menu(window, a: WindowActions) -> None:

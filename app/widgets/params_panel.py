@@ -18,8 +18,8 @@ from ..params import CHOICE, FILE, PARAMS, Param, parse, resolved_text, texts, w
 from ..state import RunOptions
 
 ERROR_STYLE = "QLineEdit { background: #ffd6d1; }"
-PANEL_WIDTH = 390
-EDIT_WIDTH = 50
+PANEL_WIDTH = 230
+EDIT_WIDTH = 40
 
 
 class ParamsPanel(QScrollArea):
@@ -114,6 +114,7 @@ class ParamsPanel(QScrollArea):
                     widget.setCurrentText(text)
                 else:
                     widget.setText(text)
+                    widget.setCursorPosition(0)  # a narrow field shows the number's start
                 widget.blockSignals(False)
         self._update_placeholders()
 
