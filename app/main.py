@@ -1,7 +1,8 @@
 """Start nanoBragg Studio: the interactive viewer, or a scripted run with --quit.
 
-With no arguments the window opens on the last parameters (or the built-in example, with
-its C trace log loaded) and simulates at once. ``--args`` opens a nanoBragg command line;
+With no arguments the window opens on the built-in example (with its C trace log loaded),
+or on the last parameters when the user chose File > Start on the last parameters, and
+simulates at once. ``--args`` opens a nanoBragg command line;
 ``--c-trace``, ``--c-image``, ``--trace``, ``--screenshot``, ``--export-trace`` and
 ``--export-image`` script the rest; ``--quit`` exits when they are done (0 on success,
 non-zero with one line on stderr otherwise).
@@ -12,12 +13,14 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from dataclasses import replace
 from typing import List, Optional
 
 from PyQt6.QtCore import QtMsgType, qInstallMessageHandler
 from PyQt6.QtWidgets import QApplication
 
 from sim.cli_args import parse_args
+from sim.config import OutputConfig
 from sim.errors import InputError
 
 from .example import example_args, example_config, example_trace_log
@@ -147,13 +150,15 @@ def open_window(options, settings: Settings, batch: bool = False):
 
 
 def _initial_args(options, settings: Settings):
-    """Parsed --args, else the last command line, else the example."""
+    """Parsed --args, else the last parameters (only when the user chose that, and without
+    output flags), else the built-in example."""
     if options.args is not None:
         return _parse(options.args, "--args")
-    last = settings.last_command()
+    last = settings.last_command() if settings.restore_session() else None
     if last:
         try:
-            return _parse(last, "last parameters")
+            parsed = _parse(last, "last parameters")
+            return replace(parsed, config=replace(parsed.config, output=OutputConfig()))
         except InputError:
             pass  # e.g. an input file that has gone: start on the example instead
     return parse_args(example_args())

@@ -91,6 +91,13 @@ class ViewerState:
         return None if self.result is None else self.result.image.shape
 
     @property
+    def image_stale(self) -> bool:
+        """True when the image on show was made from other parameters than those set."""
+        result = self.result
+        return result is not None and (result.model.config != self.config or
+                                       (result.device, result.dtype) != (self.options.device, self.options.dtype))
+
+    @property
     def pixel_mismatch(self) -> bool:
         """True when our traced pixel and the C trace's pixel are both known and differ."""
         c_pixel = None if self.c_trace is None else self.c_trace.pixel

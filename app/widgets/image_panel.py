@@ -20,6 +20,13 @@ from .display_controls import DisplayControls
 from .overlays import Overlays
 
 
+STALE_BACKGROUND = "#ffcf8a"
+STALE_OPACITY = 0.45
+STALE_SIMULATING = "Simulating the new parameters\u2026 the image still shows the previous ones."
+STALE_IDLE = ("The image shows other parameters than those set (the simulation was cancelled):"
+              " press F5 to simulate them.")
+
+
 class ImagePanel(QWidget):
     """Shows ``state``'s image as ``display`` says. Emits the pixel clicked or hovered."""
 
@@ -40,6 +47,8 @@ class ImagePanel(QWidget):
         self.histogram = pg.HistogramLUTWidget(image=self.item)
         self.overlays = Overlays(self.view_box)
         self.stats = QLabel()
+        self.stale = QLabel()
+        self._simulating = False
         self._set_up_plot()
         self._lay_out()
         self._connect()
@@ -58,6 +67,9 @@ class ImagePanel(QWidget):
         self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stats.setWordWrap(True)
         self.stats.hide()
+        self.stale.setStyleSheet(f"QLabel {{ background: {STALE_BACKGROUND}; color: #1a1a1a; padding: 3px; }}")
+        self.stale.setWordWrap(True)
+        self.stale.hide()
 
     def _lay_out(self) -> None:
         row = QHBoxLayout()
@@ -68,6 +80,7 @@ class ImagePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.controls)
         layout.addWidget(self.stats)
+        layout.addWidget(self.stale)
         layout.addLayout(row, 1)
 
     def _connect(self) -> None:
@@ -75,11 +88,25 @@ class ImagePanel(QWidget):
         self.state.reference_changed.connect(self._on_reference_changed)
         self.state.pixel_changed.connect(self.overlays.set_selected)
         self.state.c_trace_changed.connect(self._on_c_trace_changed)
+        for signal in (self.state.config_changed, self.state.options_changed, self.state.image_changed):
+            signal.connect(self._update_stale)
         self.display.display_changed.connect(self._on_display_changed)
         self.controls.auto_contrast_requested.connect(self.auto_contrast)
         self.controls.reset_zoom_requested.connect(self.reset_zoom)
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    def set_simulating(self, busy: bool) -> None:
+        """Whether the parameters set are being simulated (the stale note says so)."""
+        self._simulating = busy
+        self._update_stale()
+
+    def _update_stale(self, *_) -> None:
+        """Mark the image (dimmed, with a note) whenever it shows other parameters than those set."""
+        stale = self.state.image_stale
+        self.stale.setVisible(stale)
+        self.item.setOpacity(STALE_OPACITY if stale else 1.0)
+        self.stale.setText(STALE_SIMULATING if self._simulating else STALE_IDLE)
 
     def reset_zoom(self) -> None:
         """Show the whole detector, and keep it whole as the panel resizes until the user zooms."""

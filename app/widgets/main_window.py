@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         c.error.connect(self.show_error)
         c.status.connect(self.show_note)
         c.simulations.busy_changed.connect(self._on_busy_changed)
+        c.simulations.busy_changed.connect(self.image_panel.set_simulating)
         c.simulations.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
         c.traces.busy_changed.connect(lambda busy: self._on_work_changed(busy, "tracing\u2026"))
         c.live_c.busy_changed.connect(lambda busy: self._on_work_changed(busy, "running the C program\u2026"))

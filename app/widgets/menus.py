@@ -62,6 +62,11 @@ def _file_menu(window, a: WindowActions) -> None:
     menu.addSeparator()
     a.add(menu, "Built-in e&xample", window.controller.open_example, [],
           "The triclinic_misset golden case with its C trace log")
+    restore = a.add(menu, "&Start on the last parameters", lambda: None, [],
+                    "Next start: reopen the last parameters (output flags left out) instead of the example")
+    restore.setCheckable(True)
+    restore.setChecked(window.settings.restore_session())
+    restore.toggled.connect(window.settings.set_restore_session)
     menu.addSeparator()
     a.add(menu, "&Quit", window.close, ["Ctrl+Q"])
 

@@ -39,16 +39,20 @@ def test_first_start_opens_the_example_with_its_c_trace_and_a_hint(qtbot, settin
 
 
 def test_last_parameters_layout_and_recent_files_come_back(qtbot, settings, fast_args, example_log):
-    window = _open(qtbot, settings, args=shlex.join(fast_args + ["-lambda", "1.2"]))
+    window = _open(qtbot, settings, args=shlex.join(fast_args + ["-lambda", "1.2", "-floatfile", "out.bin"]))
     wait_idle(qtbot, window.controller)
     window.open_path(str(example_log))
     window.params_dock.hide()
+    restore = next(a for a in window.actions() if a.text() == "&Start on the last parameters")
+    assert not restore.isChecked()
+    restore.trigger()
     window.close()
     assert settings.recent_files() == [str(example_log.resolve())]
 
     again = _open(qtbot, settings)
     assert again.state.config.beam.wavelength_A == 1.2
-    assert format_command(again.state.config) == settings.last_command()
+    assert again.state.config.output.floatfile is None  # never with output flags
+    assert "-floatfile" in settings.last_command() and "-floatfile" not in format_command(again.state.config)
     assert again.state.c_trace is None  # not the example: its log is not preloaded
     assert not again.params_dock.isVisible()
     assert again.window_actions.recent_menu.actions()[0].text() == example_log.name
@@ -56,7 +60,15 @@ def test_last_parameters_layout_and_recent_files_come_back(qtbot, settings, fast
     again.close()
 
 
+def test_a_later_start_shows_the_example_unless_the_user_chose_the_last_parameters(qtbot, settings, fast_args):
+    settings.set_last_command(shlex.join(["nanoBragg"] + fast_args + ["-lambda", "1.2"]))
+    window = _open(qtbot, settings)
+    assert window.state.config == example_config()
+    window.controller.shutdown()
+
+
 def test_unreadable_last_parameters_fall_back_to_the_example(qtbot, settings):
+    settings.set_restore_session(True)
     settings.set_last_command("nanoBragg -cell 1 2")
     window = _open(qtbot, settings)
     assert window.state.config == example_config()
