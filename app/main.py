@@ -81,8 +81,23 @@ def main(argv: Optional[List[str]] = None) -> int:
         return _interrupted()
 
 
+def report_internal_error(kind, value, traceback) -> None:
+    """The viewer's last resort (sys.excepthook): a bug in a slot becomes one line on stderr
+    and one dialog asking for a report, never a traceback or an abort."""
+    if issubclass(kind, KeyboardInterrupt):
+        return
+    message = f"internal error, please report it with the command line: {kind.__name__}: {value}"
+    print(f"{PROGRAM}: {message}", file=sys.stderr)
+    from .widgets.main_window import MainWindow
+
+    window = next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)), None)
+    if window is not None and window.dialogs:
+        window.show_error(message)
+
+
 def _main(options) -> int:
     qInstallMessageHandler(_qt_message)
+    sys.excepthook = report_internal_error
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)

@@ -28,6 +28,13 @@ def available_devices() -> List[str]:
     return ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
 
 
+def runtime_versions() -> dict:
+    """What the simulator runs on, for Help > About: torch's version and the devices."""
+    devices = ["cpu"] + [f"cuda:{i} {torch.cuda.get_device_name(i)}" for i in range(torch.cuda.device_count())]
+    return {"torch": torch.__version__, "CUDA": torch.version.cuda or "none",
+            "CPU threads": str(torch.get_num_threads()), "devices": ", ".join(devices)}
+
+
 class _NoteRelay(QObject):
     """``note``: a line for the status bar; ``building``: a compiled kernel build started
     (True) or ended (False). A build cannot be interrupted, so cancel must say so."""

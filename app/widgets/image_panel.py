@@ -64,6 +64,7 @@ class ImagePanel(QWidget):
         self.plot.hideButtons()
         self.view_box.invertY(True)
         self.view_box.setMenuEnabled(False)
+        self.graphics.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # single-key shortcuts need it
         self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stats.setWordWrap(True)
         self.stats.hide()
@@ -187,6 +188,7 @@ class ImagePanel(QWidget):
             self.pixel_hovered.emit(*pixel)
 
     def _on_mouse_clicked(self, event) -> None:
+        self.graphics.setFocus()
         if event.button() != Qt.MouseButton.LeftButton:
             return
         pixel = self._pixel_under(event.scenePos())

@@ -3,13 +3,18 @@
 Ctrl+O open (C trace log or C image), Ctrl+E export the image, Ctrl+Shift+E export the
 trace comparison, T trace the pixel under the mouse, Ctrl+0 or A reset the zoom, F5
 simulate again, Esc cancel, Ctrl+Shift+C / Ctrl+Shift+V copy / paste a command line.
+Single-key shortcuts (T, A, B, R) act only while the image has the keyboard focus, so that
+they never fire while typing into a field. Help > Keyboard shortcuts lists them all.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QAction, QKeySequence
+
+from .help import build_help_menu
 
 
 class WindowActions:
@@ -20,13 +25,23 @@ class WindowActions:
         self.recent_menu = None
 
     def add(self, menu, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
+        """An action in ``menu``; its single-key shortcuts work only while the image has focus."""
+        single = [s for s in shortcuts if len(s) == 1]
         action = QAction(text, self.window)
-        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setShortcuts([QKeySequence(s) for s in shortcuts if s not in single])
         action.setToolTip(tip or text)
         action.setStatusTip(tip)
         action.triggered.connect(lambda checked=False: slot())
         menu.addAction(action)
-        self.window.addAction(action)
+        if action.shortcuts() or not single:
+            self.window.addAction(action)
+        if single:
+            key = action if not action.shortcuts() else QAction(text, self.window)
+            key.setShortcuts([QKeySequence(s) for s in single])
+            key.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            if key is not action:
+                key.triggered.connect(action.trigger)
+            self.window.image_panel.graphics.addAction(key)
         return action
 
     def update_recent(self) -> None:
@@ -45,6 +60,7 @@ def build_menus(window) -> WindowActions:
     _edit_menu(window, actions)
     _view_menu(window, actions)
     _run_menu(window, actions)
+    build_help_menu(window, actions)
     actions.update_recent()
     return actions
 

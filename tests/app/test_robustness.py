@@ -84,7 +84,7 @@ def test_ctrl_c_and_sigterm_quit_cleanly_and_at_once():
     slow = ["--args", shlex.join(SLOW_ARGS)]
     small = ["--args", shlex.join(example_args() + ["-roi", "0", "9", "0", "9"])]
     cases = [(slow + ["--quit"], 6.0, signal.SIGINT), (slow, 6.0, signal.SIGINT),
-             (slow + ["--quit"], 1.0, signal.SIGINT), (small, 6.0, signal.SIGTERM)]
+             (slow + ["--quit"], 2.0, signal.SIGINT), (small, 6.0, signal.SIGTERM)]
     started = time.monotonic()
     processes = [_start(argv) for argv, _, _ in cases]
     sent = []
@@ -100,7 +100,7 @@ def test_ctrl_c_and_sigterm_quit_cleanly_and_at_once():
         _, err = process.communicate(timeout=60)
         lines = [l for l in err.splitlines() if l.strip()]
         assert process.returncode == 130 and lines == ["nanobragg-studio: interrupted"], (process.args, err)
-        assert ended[process] - at < 8.0, process.args  # the window closes at once; the interpreter's exit is slow under load
+        assert ended[process] - at < 10.0, process.args  # the window closes at once; the interpreter's exit is slow under load
 
 
 def test_cancel_and_close_answer_within_a_second(qtbot, make_window, fast_args):
