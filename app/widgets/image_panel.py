@@ -13,11 +13,15 @@ import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt, pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ..display import OURS, DisplaySettings, auto_levels, on_image, pixel_at, scale_image, view_data
+from sim.cli_args import format_command
+
+from ..display import OURS, RATIO, DisplaySettings, auto_levels, display_values, on_image, pixel_at, view_data
 from ..image_compare import summary
+from .colour_bar import ColourBar
 from .colormaps import colormap
 from .display_controls import DisplayControls
 from .overlays import Overlays
+from .png_export import figure
 
 
 STALE_BACKGROUND = "#ffcf8a"
@@ -44,7 +48,8 @@ class ImagePanel(QWidget):
         self.plot = self.graphics.addPlot()
         self.view_box = self.plot.getViewBox()
         self.item = pg.ImageItem(axisOrder="row-major")
-        self.histogram = pg.HistogramLUTWidget(image=self.item)
+        self.histogram = ColourBar(self.item)
+        self._levels_view = None
         self.overlays = Overlays(self.view_box)
         self.stats = QLabel()
         self.stale = QLabel()
@@ -120,6 +125,17 @@ class ImagePanel(QWidget):
         if data is not None:
             self.histogram.setLevels(*auto_levels(data, self.display.value))
 
+    def figure(self):
+        """The view as a figure at data resolution (``app.widgets.png_export``), or None."""
+        if self.item.image is None:
+            return None
+        value, comparison = self.display.value, self.state.image_comparison
+        units = "photons" if value.view == OURS or comparison is None else comparison.units
+        units = "ours / C" if value.view == RATIO else units
+        title = f"{value.view} ({value.scale}): {format_command(self.state.config)}"
+        return figure(self.item.image, tuple(self.histogram.getLevels()), self.histogram.lookup_table(),
+                      title, units, self.state.model, value.show_rings, value.show_beam)
+
     def view_point(self, pixel: Tuple[float, float]) -> QPointF:
         """Scene position of view point (x = fast, y = slow), for tests and markers."""
         return self.view_box.mapViewToScene(QPointF(pixel[1], pixel[0]))
@@ -153,17 +169,23 @@ class ImagePanel(QWidget):
         self._update_overlays()
 
     def _update_image(self) -> None:
-        data = view_data(self.state, self.display.value.view)
+        """Show the view's values in their units; new levels when asked for, or when the view
+        or the image size changed (ours' levels mean nothing for ours / C)."""
+        value = self.display.value
+        data = view_data(self.state, value.view)
         if data is None:
             return
-        scaled = scale_image(data, self.display.value)
+        shown = display_values(data, value.view)
         levels = self.item.getLevels() if self.item.image is not None else None
-        if self.display.value.auto_levels or levels is None or scaled.shape != self.item.image.shape:
-            levels = auto_levels(scaled, self.display.value)
-        self.item.setImage(scaled, autoLevels=False, levels=levels)
+        if (value.auto_levels or levels is None or shown.shape != self.item.image.shape
+                or self._levels_view != value.view):
+            levels = auto_levels(shown, value)
+        self._levels_view = value.view
+        self.item.setImage(shown, autoLevels=False, levels=levels)
         self.histogram.setLevels(*levels)
 
     def _update_colormap(self) -> None:
+        self.histogram.set_display(self.display.value)
         self.histogram.gradient.setColorMap(colormap(self.display.value.active_colormap))
 
     def _update_overlays(self) -> None:

@@ -22,6 +22,7 @@ from .image_panel import ImagePanel
 from .layout import apply_default_layout
 from .menus import build_menus
 from .params_panel import ParamsPanel
+from .png_export import save_figure
 from .trace_panel import TracePanel
 
 TITLE = "nanoBragg Studio"
@@ -29,7 +30,7 @@ OPEN_FILTERS = ("C trace logs (*.log *.txt *.trace);;C images (*.bin *.f32 *.raw
                 "*.cbf *.edf *.tif *.tiff);;All files (*)")
 IMAGE_FILTERS = {"SMV, C scaling (*.img)": ".img", "CBF, integer counts (*.cbf)": ".cbf",
                  "EDF, float32 (*.edf)": ".edf", "TIFF, float32 (*.tif)": ".tif",
-                 "Raw float32 (*.bin)": ".bin", "PNG of the view (*.png)": ".png"}
+                 "Raw float32 (*.bin)": ".bin", "PNG figure of the view (*.png)": ".png"}
 NOTE_SECONDS = 10
 
 
@@ -148,11 +149,13 @@ class MainWindow(QMainWindow):
             self.export_image(path)
 
     def export_image(self, path: str) -> bool:
-        """Write the image to ``path``; a .png is the view as shown, with overlays."""
+        """Write the image to ``path``; a .png is the view as a figure at data resolution."""
         if Path(path).suffix.lower() != ".png":
             return self.controller.export_image(path)
-        if not self.image_panel.graphics.grab().save(path):
-            self.show_error(f"{path}: cannot write the PNG")
+        image = self.image_panel.figure()
+        problem = "no image to export yet" if image is None else save_figure(path, image)
+        if problem:
+            self.show_error(problem)
             return False
         self.show_note(f"wrote {path}")
         return True
