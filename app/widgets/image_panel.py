@@ -129,12 +129,21 @@ class ImagePanel(QWidget):
         """The view as a figure at data resolution (``app.widgets.png_export``), or None."""
         if self.item.image is None:
             return None
-        value, comparison = self.display.value, self.state.image_comparison
-        units = "photons" if value.view == OURS or comparison is None else comparison.units
-        units = "ours / C" if value.view == RATIO else units
+        value = self.display.value
         title = f"{value.view} ({value.scale}): {format_command(self.state.config)}"
         return figure(self.item.image, tuple(self.histogram.getLevels()), self.histogram.lookup_table(),
-                      title, units, self.state.model, value.show_rings, value.show_beam)
+                      title, self.units(), self.state.model, value.show_rings, value.show_beam)
+
+    def values(self):
+        """The raw (slow, fast) values of the view on show, full precision; None before any."""
+        return view_data(self.state, self.display.value.view)
+
+    def units(self) -> str:
+        """Units of the values on show: photons, SMV counts (against an SMV C image) or a ratio."""
+        view, comparison = self.display.value.view, self.state.image_comparison
+        if view == RATIO:
+            return "ours / C"
+        return "photons" if view == OURS or comparison is None else comparison.units
 
     def view_point(self, pixel: Tuple[float, float]) -> QPointF:
         """Scene position of view point (x = fast, y = slow), for tests and markers."""

@@ -1,7 +1,8 @@
 """The main window's default dock layout: the image gets most of the window at every size.
 
-Below ``TABBED_BELOW_PX`` of window width the parameters and the trace share one dock area
-on the right, as tabs (the trace in front); wider windows put the parameters on the left.
+Below ``TABBED_BELOW_PX`` of window width the parameters, the trace and the inspect panel
+share one dock area on the right, as tabs (the trace in front); wider windows put the
+parameters on the left and tab the trace with the inspect panel on the right.
 Docks get sizes in proportion to the window and minimums that keep their content usable.
 The user's own arrangement is saved with the window (``app.settings``); View > Reset
 layout comes back here.
@@ -26,23 +27,27 @@ def _share(width: int, share: float, low: int, high: int) -> int:
 
 def apply_default_layout(window) -> None:
     """Put ``window``'s parameters and trace docks where and as large as the default says."""
-    params, trace = window.params_dock, window.trace_dock
-    width = window.width()
-    for dock in (params, trace):
+    params, trace, inspect = window.params_dock, window.trace_dock, window.inspect_dock
+    size = window.size()
+    width = size.width()
+    for dock in (params, trace, inspect):
         dock.setFloating(False)
         dock.show()
     params.setMinimumWidth(PARAMS_MIN_PX)
     trace.setMinimumWidth(TRACE_MIN_PX)
     if width < TABBED_BELOW_PX:
         window.addDockWidget(RIGHT, trace)
-        window.addDockWidget(RIGHT, params)
-        window.tabifyDockWidget(trace, params)
+        for dock in (params, inspect):
+            window.tabifyDockWidget(trace, dock)
         trace.raise_()
         window.resizeDocks([trace], [_share(width, TRACE_SHARE, TRACE_MIN_PX, TRACE_MAX_PX)],
                            Qt.Orientation.Horizontal)
     else:
         window.addDockWidget(LEFT, params)
         window.addDockWidget(RIGHT, trace)
+        window.tabifyDockWidget(trace, inspect)
+        trace.raise_()
         window.resizeDocks([params, trace], [_share(width, PARAMS_SHARE, PARAMS_MIN_PX, PARAMS_MAX_PX),
                                              _share(width, TRACE_SHARE, TRACE_MIN_PX, TRACE_MAX_PX)],
                            Qt.Orientation.Horizontal)
+    window.resize(size)  # docks moving between areas may have grown the window meanwhile

@@ -19,6 +19,7 @@ from ..display import DisplaySettings
 from ..readout import readout
 from .command_bar import CommandBar
 from .image_panel import ImagePanel
+from .inspect_panel import InspectPanel
 from .layout import apply_default_layout
 from .menus import build_menus
 from .params_panel import ParamsPanel
@@ -72,6 +73,8 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.params_dock = self._dock("Parameters", self.params_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.trace_dock = self._dock("Trace: ours vs C", self.trace_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.inspect_panel = InspectPanel(self.image_panel)
+        self.inspect_dock = self._dock("Inspect", self.inspect_panel, Qt.DockWidgetArea.RightDockWidgetArea)
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -170,6 +173,11 @@ class MainWindow(QMainWindow):
     def trace_hovered(self) -> None:
         if self.image_panel.hovered is not None:
             self.controller.trace(*self.image_panel.hovered)
+
+    def move_traced(self, d_slow: int, d_fast: int) -> None:
+        """Trace the pixel next to the traced one (arrow keys)."""
+        if self.state.pixel is not None:
+            self.controller.trace(self.state.pixel[0] + d_slow, self.state.pixel[1] + d_fast)
 
     def paste_command(self) -> None:
         self._on_command_entered(QApplication.clipboard().text())

@@ -3,8 +3,8 @@
 Ctrl+O open (C trace log or C image), Ctrl+E export the image, Ctrl+Shift+E export the
 trace comparison, T trace the pixel under the mouse, Ctrl+0 or A reset the zoom, F5
 simulate again, Esc cancel, Ctrl+Shift+C / Ctrl+Shift+V copy / paste a command line.
-Single-key shortcuts (T, A, B, R) act only while the image has the keyboard focus, so that
-they never fire while typing into a field. Help > Keyboard shortcuts lists them all.
+Single-key shortcuts (T, A, B, R, and the arrow keys, which move the traced pixel) act only
+while the image has the keyboard focus, so that they never fire while typing into a field. Help > Keyboard shortcuts lists them all.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ class WindowActions:
         self.window = window
         self.recent_menu = None
 
-    def add(self, menu, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
-        """An action in ``menu``; its single-key shortcuts work only while the image has focus."""
-        single = [s for s in shortcuts if len(s) == 1]
+    def add(self, menu, text: str, slot, shortcuts=(), tip: str = "", image_only: bool = False) -> QAction:
+        """An action in ``menu``; its single-key shortcuts (all, if ``image_only``) work only
+        while the image has focus."""
+        single = [s for s in shortcuts if len(s) == 1 or image_only]
         action = QAction(text, self.window)
         action.setShortcuts([QKeySequence(s) for s in shortcuts if s not in single])
         action.setToolTip(tip or text)
@@ -105,6 +106,7 @@ def _view_menu(window, a: WindowActions) -> None:
     menu.addSeparator()
     menu.addAction(window.params_dock.toggleViewAction())
     menu.addAction(window.trace_dock.toggleViewAction())
+    menu.addAction(window.inspect_dock.toggleViewAction())
     a.add(menu, "Reset &layout", window.reset_layout, [], "Put the panels back where they start")
 
 
@@ -113,6 +115,10 @@ def _run_menu(window, a: WindowActions) -> None:
     a.add(menu, "&Simulate again", window.controller.simulate, ["F5"])
     a.add(menu, "&Cancel", window.controller.cancel, ["Esc"])
     a.add(menu, "&Trace pixel under the mouse", window.trace_hovered, ["T"])
+    for text, key, step in (("left", "Left", (0, -1)), ("right", "Right", (0, 1)), ("up", "Up", (-1, 0)),
+                            ("down", "Down", (1, 0))):
+        a.add(menu, f"Move the traced pixel {text}", lambda step=step: window.move_traced(*step), [key],
+              image_only=True)
 
 
 def _toggle(window, a: WindowActions, menu, text: str, field: str, key: str) -> None:
