@@ -25,6 +25,7 @@ from sim.errors import InputError
 
 from .example import example_args, example_config, example_trace_log
 from .interrupt import INTERRUPTED_EXIT, Interrupts
+from .qt_check import qt_start_problem
 from .script import Script, run_script
 from .settings import APPLICATION, ORGANIZATION, Settings, scratch_settings
 
@@ -98,6 +99,10 @@ def report_internal_error(kind, value, traceback) -> None:
 def _main(options) -> int:
     qInstallMessageHandler(_qt_message)
     sys.excepthook = report_internal_error
+    problem = None if QApplication.instance() else qt_start_problem()
+    if problem:
+        print(f"{PROGRAM}: {problem}", file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)

@@ -137,3 +137,22 @@ def test_cancel_during_a_kernel_build_says_it_cannot_be_interrupted(qtbot, make_
     assert not controller.simulations.busy
     release.set()
     qtbot.waitUntil(lambda: controller.simulations.running == 0 and not controller.building_kernel)
+
+
+def test_without_a_display_qt_trouble_is_one_line_not_an_abort(tmp_path):
+    from app.qt_check import INSTALL_HINT, plugin_problem, qt_start_problem, xcb_plugin
+
+    assert qt_start_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert qt_start_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert qt_start_problem({}, "darwin") is None
+    assert "DISPLAY is not set" in qt_start_problem({}, "linux")
+    broken = tmp_path / "libqxcb.so"
+    broken.write_bytes(b"not a library")
+    problem = plugin_problem(broken)
+    assert problem.startswith("Qt cannot open its X11 window: ") and problem.endswith(f"({INSTALL_HINT})")
+    assert plugin_problem(xcb_plugin()) is None  # this machine has the libraries
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    run = subprocess.run([sys.executable, "main.py", "--quit"], cwd=REPO, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 2 and run.stderr.strip().splitlines() == [
+        "nanobragg-studio: " + qt_start_problem({}, "linux")]
