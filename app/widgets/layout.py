@@ -25,6 +25,12 @@ def _share(width: int, share: float, low: int, high: int) -> int:
     return int(min(high, max(low, share * width)))
 
 
+def _place(window, dock, area) -> None:
+    """Move ``dock`` to ``area`` unless it is there (moving it would stack it there first)."""
+    if window.dockWidgetArea(dock) != area:
+        window.addDockWidget(area, dock)
+
+
 def apply_default_layout(window) -> None:
     """Put ``window``'s parameters and trace docks where and as large as the default says."""
     params, trace, inspect = window.params_dock, window.trace_dock, window.inspect_dock
@@ -36,15 +42,15 @@ def apply_default_layout(window) -> None:
     params.setMinimumWidth(PARAMS_MIN_PX)
     trace.setMinimumWidth(TRACE_MIN_PX)
     if width < TABBED_BELOW_PX:
-        window.addDockWidget(RIGHT, trace)
+        _place(window, trace, RIGHT)
         for dock in (params, inspect):
             window.tabifyDockWidget(trace, dock)
         trace.raise_()
         window.resizeDocks([trace], [_share(width, TRACE_SHARE, TRACE_MIN_PX, TRACE_MAX_PX)],
                            Qt.Orientation.Horizontal)
     else:
-        window.addDockWidget(LEFT, params)
-        window.addDockWidget(RIGHT, trace)
+        _place(window, params, LEFT)
+        _place(window, trace, RIGHT)
         window.tabifyDockWidget(trace, inspect)
         trace.raise_()
         window.resizeDocks([params, trace], [_share(width, PARAMS_SHARE, PARAMS_MIN_PX, PARAMS_MAX_PX),

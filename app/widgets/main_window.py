@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.trace_dock = self._dock("Trace: ours vs C", self.trace_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.inspect_panel = InspectPanel(self.image_panel)
         self.inspect_dock = self._dock("Inspect", self.inspect_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.trace_dock, self.inspect_dock)  # stacked, they would need 800 px
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -78,3 +78,16 @@ def test_reset_layout_brings_the_docks_back(sized_window):
     assert window.params_dock.isVisible() and window.trace_dock.isVisible()
     assert not window.trace_dock.isFloating()
     assert window.dockWidgetArea(window.params_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+
+
+def test_scripted_window_size_is_the_screenshot_size(qtbot, fast_args, tmp_path):
+    import shlex
+
+    from PyQt6.QtGui import QImage
+
+    from app.main import main
+
+    shot = tmp_path / "small.png"
+    assert main(["--args", shlex.join(fast_args), "--window-size", "1024x700", "--screenshot", str(shot),
+                 "--quit"]) == 0
+    assert (QImage(str(shot)).width(), QImage(str(shot)).height()) == (1024, 700)
