@@ -4,8 +4,8 @@ The binary gets the viewer's configuration as a command line (``format_args``) p
 ``-trace_pixel S F`` and a region of interest of a few pixels around it, so that the C
 renders 25 pixels instead of the whole detector (its trace of the pixel is the same: a
 pixel's value does not depend on the others), in a fresh temporary folder (its image
-files land there and are thrown away). Its printed output is read as a C trace log. A newer run kills an older one,
-so the C trace on show is always for the pixel last asked for.
+files land there and are thrown away). Its printed output is read as a C trace log. A
+newer run kills an older one, so the C trace on show is always for the pixel last asked for.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Ctrl+O open (C trace log or C image), Ctrl+E export the image, Ctrl+Shift+E expo
 trace comparison, T trace the pixel under the mouse, Ctrl+0 or A reset the zoom, F5
 simulate again, Esc cancel, Ctrl+Shift+C / Ctrl+Shift+V copy / paste a command line.
 Single-key shortcuts (T, A, B, R, and the arrow keys, which move the traced pixel) act only
-while the image has the keyboard focus, so that they never fire while typing into a field. Help > Keyboard shortcuts lists them all.
+while the image has the keyboard focus, so that they never fire while typing into a field.
+Help > Keyboard shortcuts lists them all.
 """
 
 from __future__ import annotations

@@ -100,7 +100,8 @@ def test_ctrl_c_and_sigterm_quit_cleanly_and_at_once():
         _, err = process.communicate(timeout=60)
         lines = [l for l in err.splitlines() if l.strip()]
         assert process.returncode == 130 and lines == ["nanobragg-studio: interrupted"], (process.args, err)
-        assert ended[process] - at < 10.0, process.args  # the window closes at once; the interpreter's exit is slow under load
+        # the window closes at once; the interpreter's own exit is slow on a loaded machine
+        assert ended[process] - at < 10.0, process.args
 
 
 def test_cancel_and_close_answer_within_a_second(qtbot, make_window, fast_args):
