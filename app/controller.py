@@ -182,9 +182,26 @@ class Controller(QObject):
         except InputError as err:
             self.error.emit(str(err))
             return False
+        previous = self.state.reference
+        self.state.set_reference(reference)
+        if self.state.reference_problem:  # not comparable: keep the previous one (viewing is view_image)
+            problem = self.state.reference_problem
+            self.state.set_reference(previous)
+            self.error.emit(f"{path}: {problem}")
+            return False
+        return True
+
+    def view_image(self, path: str) -> bool:
+        """Load any image (fabio formats, raw float32) to look at it; it is compared with
+        ours too when the sizes agree."""
+        try:
+            reference = load_reference(path, self.state.shape)
+        except InputError as err:
+            self.error.emit(str(err))
+            return False
         self.state.set_reference(reference)
         if self.state.reference_problem:
-            self.error.emit(f"{path}: {self.state.reference_problem}")
+            self.status.emit(f"shown, not compared: {self.state.reference_problem}")
         return True
 
     def export_image(self, path: str) -> bool:

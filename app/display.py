@@ -74,8 +74,8 @@ def view_data(state, view: str) -> Optional[np.ndarray]:
     if view == OURS:
         return None if state.result is None else state.result.image
     c = state.image_comparison
-    if c is None:
-        return None
+    if c is None:  # a loaded image that cannot be compared can still be looked at
+        return state.reference.data if view == THEIRS and state.reference is not None else None
     return {THEIRS: c.theirs, DIFFERENCE: c.difference, RATIO: c.ratio}[view]
 
 

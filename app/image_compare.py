@@ -1,7 +1,8 @@
 """Our image against the C program's: load the C image, difference, ratio and statistics.
 
-A C image is read as the C writes it: a raw ``-floatfile`` (float32 photons, shape from the
-current configuration) or an SMV ``-intfile`` (16-bit counts). An SMV image is compared in
+A C image is read as the C writes it: a raw ``-floatfile`` (float32 photons; its shape from a
+``<rows>x<cols>`` in the file name, else the current configuration's, else a square) or an
+SMV ``-intfile`` (16-bit counts). An SMV image is compared in
 counts, with ours scaled the way the C scales its own (``sim.export.smv_counts``); any
 other image fabio reads is taken as photons. No Qt, no torch.
 """
@@ -9,8 +10,11 @@ other image fabio reads is taken as photons. No Qt, no torch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
+import os
+import re
 from pathlib import Path
-from typing import Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 
@@ -61,8 +65,28 @@ def load_reference(path: str, shape: Tuple[int, int]) -> ReferenceImage:
         _, counts = read_smv(path)
         return ReferenceImage(counts.astype(np.float64), str(path), COUNTS)
     if suffix in FLOAT_SUFFIXES:
-        return ReferenceImage(read_float32(path, tuple(shape)), str(path), PHOTONS)
+        return ReferenceImage(read_float32(path, raw_shape(path, shape)), str(path), PHOTONS)
     return ReferenceImage(_read_with_fabio(path), str(path), PHOTONS)
+
+
+_SHAPE_IN_NAME = re.compile(r"(\d+)x(\d+)")
+
+
+def raw_shape(path: str, shape: Optional[Tuple[int, int]]) -> Tuple[int, int]:
+    """(slow, fast) of a raw float32 file: from ``<rows>x<cols>`` in its name, else ``shape``
+    when the size fits it, else the square the size fits; else ``shape`` (the reader then
+    says what the size needed is)."""
+    named = _SHAPE_IN_NAME.findall(Path(path).stem)
+    if named:
+        return int(named[-1][0]), int(named[-1][1])
+    try:
+        pixels = os.path.getsize(path) // 4
+    except OSError:
+        return tuple(shape)  # the reader names the missing file
+    if shape is not None and pixels == shape[0] * shape[1]:
+        return tuple(shape)
+    side = math.isqrt(pixels)
+    return (side, side) if side * side == pixels and side > 0 else tuple(shape)
 
 
 def _read_with_fabio(path: str) -> np.ndarray:

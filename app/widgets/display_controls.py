@@ -6,7 +6,7 @@ from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPushButton,
                              QToolBar, QVBoxLayout, QWidget)
 
-from ..display import SCALES, VIEWS, DisplaySettings, OURS
+from ..display import OURS, SCALES, THEIRS, VIEWS, DisplaySettings
 from .colormaps import IMAGE_MAPS, SIGNED_MAPS
 
 
@@ -100,12 +100,15 @@ class DisplayControls(QWidget):
         self.rings.setChecked(value.show_rings)
 
     def _update_views(self, *_) -> None:
-        """Enable the C views only while there is a C image to show."""
+        """Enable the C view while an image is loaded, the difference and ratio while it is
+        compared with ours."""
         compared = self.state.image_comparison is not None
+        loaded = self.state.reference is not None
         model = self.view.model()
         for row in range(1, self.view.count()):
-            model.item(row).setEnabled(compared)
-        if not compared and self.display.value.view != OURS:
+            model.item(row).setEnabled(loaded if self.view.itemText(row) == THEIRS else compared)
+        view = self.display.value.view
+        if (view == THEIRS and not loaded) or (view not in (OURS, THEIRS) and not compared):
             self.display.update(view=OURS)
 
 

@@ -152,9 +152,6 @@ class ImagePanel(QWidget):
     def _on_image_changed(self, result) -> None:
         self._update_image()
         self._update_overlays()
-        if result is not None and result.image.shape != self._shown_shape:
-            self._shown_shape = result.image.shape
-            self.reset_zoom()
 
     def _on_reference_changed(self, *_) -> None:
         comparison = self.state.image_comparison
@@ -192,6 +189,9 @@ class ImagePanel(QWidget):
         self._levels_view = value.view
         self.item.setImage(shown, autoLevels=False, levels=levels)
         self.histogram.setLevels(*levels)
+        if shown.shape != self._shown_shape:  # a new detector, or an image of another size
+            self._shown_shape = shown.shape
+            self.reset_zoom()
 
     def _update_colormap(self) -> None:
         self.histogram.set_display(self.display.value)

@@ -15,7 +15,7 @@ from PyQt6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMa
 
 from sim.cli_args import format_command
 
-from ..display import DisplaySettings
+from ..display import THEIRS, DisplaySettings
 from ..readout import readout
 from .command_bar import CommandBar
 from .image_panel import ImagePanel
@@ -32,6 +32,8 @@ OPEN_FILTERS = ("C trace logs (*.log *.txt *.trace);;C images (*.bin *.f32 *.raw
 IMAGE_FILTERS = {"SMV, C scaling (*.img)": ".img", "CBF, integer counts (*.cbf)": ".cbf",
                  "EDF, float32 (*.edf)": ".edf", "TIFF, float32 (*.tif)": ".tif",
                  "Raw float32 (*.bin)": ".bin", "PNG figure of the view (*.png)": ".png"}
+VIEW_FILTERS = ("Images (*.img *.smv *.cbf *.edf *.tif *.tiff *.h5 *.nxs *.mccd *.mar* *.bin *.f32 *.raw);;"
+                "All files (*)")
 NOTE_SECONDS = 10
 
 
@@ -143,6 +145,20 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open a C trace log or C image", "", OPEN_FILTERS)
         if path:
             self.open_path(path)
+
+    def view_image_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image to view", "", VIEW_FILTERS)
+        if path:
+            self.view_image(path)
+
+    def view_image(self, path: str) -> bool:
+        """Show any image file (fabio formats, raw float32) in the C view."""
+        if not self.controller.view_image(path):
+            return False
+        self.display.update(view=THEIRS)
+        self.settings.add_recent_file(str(Path(path).resolve()))
+        self.window_actions.update_recent()
+        return True
 
     def export_image_dialog(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(self, "Export the image", "image.img",

@@ -71,6 +71,8 @@ def _file_menu(window, a: WindowActions) -> None:
     menu = window.menuBar().addMenu("&File")
     a.add(menu, "&Open C trace or C image\u2026", window.open_dialog, ["Ctrl+O"],
           "Load a C trace log (compare traces) or a C image (compare images); or drop it on the window")
+    a.add(menu, "Open image to &view\u2026", window.view_image_dialog, ["Ctrl+Shift+O"],
+          "Any image fabio reads, or raw float32 (shape from <rows>x<cols> in its name)")
     a.recent_menu = menu.addMenu("Open &recent")
     menu.addSeparator()
     a.add(menu, "&Export image\u2026", window.export_image_dialog, ["Ctrl+E"],

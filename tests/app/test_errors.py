@@ -41,7 +41,7 @@ def test_bad_c_image_shows_why(qtbot, make_window, fast_args, tmp_path, message_
     wrong = tmp_path / "small.bin"
     wrong.write_bytes(b"\0" * 100)
     window.open_path(str(wrong))
-    assert "512x512 float32 pixels need" in message_boxes[0]
+    assert "the C image is 5 x 5 pixels (slow x fast) but ours is 512 x 512" in message_boxes[0]
     assert window.state.reference is None
 
 

@@ -90,3 +90,25 @@ def test_pearson_r_of_identical_and_constant_images():
     a = np.arange(12.0).reshape(3, 4)
     assert pearson_r(a, a) == 1.0
     assert np.isnan(pearson_r(a, np.ones((3, 4))))
+
+
+def test_any_image_opens_for_viewing_whatever_its_size(qtbot, make_window, fast_args, tmp_path,
+                                                       message_boxes):
+    window = make_window(fast_args)
+    other = np.arange(40 * 60, dtype=np.float32).reshape(40, 60)
+    EdfImage(data=other).write(str(tmp_path / "other.edf"))
+    assert window.view_image(str(tmp_path / "other.edf"))
+    assert window.display.value.view == THEIRS and window.state.image_comparison is None
+    assert np.array_equal(window.image_panel.item.image, other)
+    assert window.image_panel.values().shape == (40, 60)
+    (x0, x1), (y0, y1) = window.image_panel.view_box.viewRange()
+    assert max(x1 - x0, y1 - y0) < 200  # fitted to the 60 x 40 image, not the 512 x 512 detector
+    write_float32(tmp_path / "raw_30x20.bin", other[:30, :20].copy())
+    assert window.view_image(str(tmp_path / "raw_30x20.bin"))
+    assert np.array_equal(window.image_panel.item.image, other[:30, :20])
+    assert window.note.text().startswith("shown, not compared: the C image is 30 x 20 pixels")
+    same = window.state.result.image.astype(np.float32)
+    write_float32(tmp_path / "same.bin", same)
+    assert window.view_image(str(tmp_path / "same.bin"))
+    assert window.state.image_comparison is not None  # the same size: compared as well
+    assert message_boxes == []
