@@ -1,8 +1,8 @@
 """The main window's default dock layout: the image gets most of the window at every size.
 
-Below ``TABBED_BELOW_PX`` of window width the parameters, the trace and the inspect panel
-share one dock area on the right, as tabs (the trace in front); wider windows put the
-parameters on the left and tab the trace with the inspect panel on the right.
+Below ``TABBED_BELOW_PX`` of window width the parameters, the trace, the inspect panel and
+the trace plots share one dock area on the right, as tabs (the trace in front); wider
+windows put the parameters on the left and the other three as tabs on the right.
 Docks get sizes in proportion to the window and minimums that keep their content usable.
 The user's own arrangement is saved with the window (``app.settings``); View > Reset
 layout comes back here.
@@ -33,17 +33,17 @@ def _place(window, dock, area) -> None:
 
 def apply_default_layout(window) -> None:
     """Put ``window``'s parameters and trace docks where and as large as the default says."""
-    params, trace, inspect = window.params_dock, window.trace_dock, window.inspect_dock
+    params, trace, inspect, plots = window.params_dock, window.trace_dock, window.inspect_dock, window.plots_dock
     size = window.size()
     width = size.width()
-    for dock in (params, trace, inspect):
+    for dock in (params, trace, inspect, plots):
         dock.setFloating(False)
         dock.show()
     params.setMinimumWidth(PARAMS_MIN_PX)
     trace.setMinimumWidth(TRACE_MIN_PX)
     if width < TABBED_BELOW_PX:
         _place(window, trace, RIGHT)
-        for dock in (params, inspect):
+        for dock in (params, inspect, plots):
             window.tabifyDockWidget(trace, dock)
         trace.raise_()
         window.resizeDocks([trace], [_share(width, TRACE_SHARE, TRACE_MIN_PX, TRACE_MAX_PX)],
@@ -51,7 +51,8 @@ def apply_default_layout(window) -> None:
     else:
         _place(window, params, LEFT)
         _place(window, trace, RIGHT)
-        window.tabifyDockWidget(trace, inspect)
+        for dock in (inspect, plots):
+            window.tabifyDockWidget(trace, dock)
         trace.raise_()
         window.resizeDocks([params, trace], [_share(width, PARAMS_SHARE, PARAMS_MIN_PX, PARAMS_MAX_PX),
                                              _share(width, TRACE_SHARE, TRACE_MIN_PX, TRACE_MAX_PX)],

@@ -25,6 +25,7 @@ from .menus import build_menus
 from .params_panel import ParamsPanel
 from .png_export import save_figure
 from .trace_panel import TracePanel
+from .trace_plots import TracePlots
 
 TITLE = "nanoBragg Studio"
 OPEN_FILTERS = ("C trace logs (*.log *.txt *.trace);;C images (*.bin *.f32 *.raw *.img *.smv "
@@ -77,7 +78,9 @@ class MainWindow(QMainWindow):
         self.trace_dock = self._dock("Trace: ours vs C", self.trace_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.inspect_panel = InspectPanel(self.image_panel)
         self.inspect_dock = self._dock("Inspect", self.inspect_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.trace_dock, self.inspect_dock)  # stacked, they would need 800 px
+        self.plots_dock = self._dock("Trace plots", TracePlots(self.state), Qt.DockWidgetArea.RightDockWidgetArea)
+        for dock in (self.inspect_dock, self.plots_dock):
+            self.tabifyDockWidget(self.trace_dock, dock)  # stacked, they would need 800 px
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

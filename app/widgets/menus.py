@@ -110,6 +110,7 @@ def _view_menu(window, a: WindowActions) -> None:
     menu.addAction(window.params_dock.toggleViewAction())
     menu.addAction(window.trace_dock.toggleViewAction())
     menu.addAction(window.inspect_dock.toggleViewAction())
+    menu.addAction(window.plots_dock.toggleViewAction())
     a.add(menu, "Reset &layout", window.reset_layout, [], "Put the panels back where they start")
 
 
