@@ -10,20 +10,22 @@ from __future__ import annotations
 from typing import Optional, Tuple
 
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, Qt, pyqtSignal
+from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from sim.cli_args import format_command
 
-from ..display import OURS, RATIO, DisplaySettings, auto_levels, display_values, on_image, pixel_at, view_data
+from ..display import OURS, RATIO, THEIRS, DisplaySettings, auto_levels, display_values, on_image, pixel_at, view_data
 from ..image_compare import summary
 from .colour_bar import ColourBar
 from .colormaps import colormap
 from .display_controls import DisplayControls
 from .overlays import Overlays
 from .png_export import figure
+from .side_by_side import SideBySide
 
 
+BLINK_MS = 600
 STALE_BACKGROUND = "#ffcf8a"
 STALE_OPACITY = 0.45
 STALE_SIMULATING = "Simulating the new parameters\u2026 the image still shows the previous ones."
@@ -49,10 +51,12 @@ class ImagePanel(QWidget):
         self.view_box = self.plot.getViewBox()
         self.item = pg.ImageItem(axisOrder="row-major")
         self.histogram = ColourBar(self.item)
-        self._levels_view = None
+        self._levels_kind = None
         self.overlays = Overlays(self.view_box)
         self.stats = QLabel()
         self.stale = QLabel()
+        self.side = SideBySide(state)
+        self.blink_timer = QTimer(self, interval=BLINK_MS)
         self._simulating = False
         self._set_up_plot()
         self._lay_out()
@@ -81,7 +85,9 @@ class ImagePanel(QWidget):
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.graphics, 1)
+        row.addWidget(self.side, 1)
         row.addWidget(self.histogram)
+        self.side.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.controls)
@@ -99,8 +105,38 @@ class ImagePanel(QWidget):
         self.display.display_changed.connect(self._on_display_changed)
         self.controls.auto_contrast_requested.connect(self.auto_contrast)
         self.controls.reset_zoom_requested.connect(self.reset_zoom)
+        self.controls.side_by_side.toggled.connect(self.set_side_by_side)
+        self.controls.blink.toggled.connect(self.set_blink)
+        self.blink_timer.timeout.connect(self._blink)
+        self.side.pixel_clicked.connect(self.pixel_clicked)
+        self.side.pixel_hovered.connect(self.pixel_hovered)
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    def set_side_by_side(self, on: bool) -> None:
+        """Ours, C and ours - C side by side (linked), instead of the single view."""
+        self.graphics.setVisible(not on)
+        self.histogram.setVisible(not on)
+        self.side.setVisible(on)
+        self._update_side()
+
+    def set_blink(self, on: bool) -> None:
+        """Alternate ours and the C image every ``BLINK_MS``, with the same levels."""
+        if on and self.state.image_comparison is not None:
+            self.blink_timer.start()
+        else:
+            self.blink_timer.stop()
+
+    def _blink(self) -> None:
+        if self.state.image_comparison is None:
+            self.controls.blink.setChecked(False)
+            return
+        self.display.update(view=THEIRS if self.display.value.view == OURS else OURS)
+
+    def _update_side(self) -> None:
+        if self.side.isVisible():
+            unsigned = not self.display.value.signed and self.item.image is not None
+            self.side.show_views(self.display.value, tuple(self.histogram.getLevels()) if unsigned else None)
 
     def set_simulating(self, busy: bool) -> None:
         """Whether the parameters set are being simulated (the stale note says so)."""
@@ -183,15 +219,17 @@ class ImagePanel(QWidget):
             return
         shown = display_values(data, value.view)
         levels = self.item.getLevels() if self.item.image is not None else None
+        kind = (value.signed, value.view == RATIO)  # ours and C share levels (blink compares them)
         if (value.auto_levels or levels is None or shown.shape != self.item.image.shape
-                or self._levels_view != value.view):
+                or self._levels_kind != kind):
             levels = auto_levels(shown, value)
-        self._levels_view = value.view
+        self._levels_kind = kind
         self.item.setImage(shown, autoLevels=False, levels=levels)
         self.histogram.setLevels(*levels)
         if shown.shape != self._shown_shape:  # a new detector, or an image of another size
             self._shown_shape = shown.shape
             self.reset_zoom()
+        self._update_side()
 
     def _update_colormap(self) -> None:
         self.histogram.set_display(self.display.value)
