@@ -85,3 +85,19 @@ def line(data: np.ndarray, start: Tuple[float, float], end: Tuple[float, float])
     values = np.asarray(data, dtype=np.float64)[slows[inside], fasts[inside]]
     distance = t[inside] * math.hypot(x1 - x0, y1 - y0)
     return distance, values, stats_of(values, slows[inside], fasts[inside])
+
+
+def radial_profile(values: np.ndarray, resolution_A: np.ndarray, bins: int = 100) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean value in ``bins`` shells evenly spaced in 1/d, over pixels with a finite d:
+    (1/d at the shell centres in 1/Angstrom, mean value, pixel count); empty shells dropped."""
+    inverse = 1.0 / np.asarray(resolution_A, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    keep = np.isfinite(inverse) & (inverse > 0) & np.isfinite(values)
+    inverse, values = inverse[keep], values[keep]
+    edges = np.linspace(inverse.min(), inverse.max(), bins + 1)
+    shell = np.clip(np.searchsorted(edges, inverse, side="right") - 1, 0, bins - 1)
+    counts = np.bincount(shell, minlength=bins)
+    sums = np.bincount(shell, weights=values, minlength=bins)
+    filled = counts > 0
+    centres = (edges[:-1] + edges[1:]) / 2
+    return centres[filled], sums[filled] / counts[filled], counts[filled]

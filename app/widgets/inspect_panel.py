@@ -16,7 +16,9 @@ from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                              QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ..inspect import box, line, neighbourhood
+from sim.pixel_info import resolution_map_A
+
+from ..inspect import box, line, neighbourhood, radial_profile
 from .elided_label import ElidedLabel
 
 HALF = 3
@@ -34,7 +36,10 @@ class InspectPanel(QWidget):
         self.table = _pixel_table()
         self.line_button = QPushButton("Line profile")
         self.box_button = QPushButton("Box profile")
+        self.radial_button = QPushButton("Radial")
+        self.radial_button.setToolTip("Mean value against resolution, in shells of 1/d")
         self.clear_button = QPushButton("Clear")
+        self._resolution = (None, None)  # (model, its d map)
         self.plot = pg.PlotWidget()
         self.plot.setLabel("left", "value")
         self.plot.setMinimumHeight(120)
@@ -45,6 +50,7 @@ class InspectPanel(QWidget):
         self.line_button.clicked.connect(self.start_line)
         self.box_button.clicked.connect(self.start_box)
         self.clear_button.clicked.connect(self.clear_roi)
+        self.radial_button.clicked.connect(self.show_radial)
         image_panel.pixel_hovered.connect(self.show_around)
         image_panel.state.pixel_changed.connect(lambda pixel: pixel and self.show_around(*pixel))
         image_panel.item.sigImageChanged.connect(self._refresh)
@@ -54,7 +60,7 @@ class InspectPanel(QWidget):
 
     def _lay_out(self) -> None:
         buttons = QHBoxLayout()
-        for button in (self.line_button, self.box_button, self.clear_button):
+        for button in (self.line_button, self.box_button, self.radial_button, self.clear_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -116,6 +122,25 @@ class InspectPanel(QWidget):
         w, h = (x1 - x0) / 5, (y1 - y0) / 5
         self._set_roi(pg.RectROI([(x0 + x1 - w) / 2, (y0 + y1 - h) / 2], [w, h], pen=ROI_PEN, snapSize=1.0,
                                  translateSnap=True, scaleSnap=True))
+
+    def show_radial(self) -> None:
+        """The radial (azimuthal) profile of the view's values against resolution."""
+        self.clear_roi()
+        data, model = self.data(), self.image_panel.state.model
+        if data is None or model is None:
+            return
+        if self._resolution[0] is not model:
+            self._resolution = (model, resolution_map_A(model).numpy())
+        d_map = self._resolution[1]
+        if d_map.shape != data.shape:
+            self.stats.setText("the image on show is not the detector's size: no resolution for it")
+            return
+        inverse_d, mean, counts = radial_profile(data, d_map)
+        self.curve.setData(inverse_d, mean)
+        self.plot.setLabel("bottom", "1/d (1/\u00c5)")
+        self.radial = (inverse_d, mean, counts)
+        self.stats.setText(f"{len(mean)} shells from {1 / inverse_d[-1]:.3g} to {1 / inverse_d[0]:.3g} \u00c5;"
+                           f" mean {self.image_panel.units()} per pixel in each")
 
     def clear_roi(self) -> None:
         if self.roi is not None:

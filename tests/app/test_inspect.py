@@ -75,3 +75,27 @@ def test_arrow_keys_move_the_traced_pixel_when_the_image_has_focus(qtbot, make_w
         qtbot.keyClick(graphics, key)
     wait_idle(qtbot, window.controller)
     assert window.state.pixel == (367, 264) and window.state.our_trace.pixel == (367, 264)
+
+
+def test_radial_profile_against_numpy_and_the_readout(qtbot, make_window, fast_args):
+    from sim.pixel_info import pixel_info, resolution_map_A
+
+    from app.inspect import radial_profile
+
+    window = make_window(fast_args)
+    model, image = window.state.model, window.state.result.image
+    d_map = resolution_map_A(model).numpy()
+    for s, f in ((368, 262), (0, 0), (511, 100)):
+        assert np.isclose(d_map[s, f], pixel_info(model, s, f).resolution_A, rtol=1e-12)
+    inverse_d, mean, counts = radial_profile(image, d_map, bins=50)
+    q = 1.0 / d_map
+    edges = np.linspace(q[np.isfinite(q)].min(), q.max(), 51)
+    shell = 10
+    inside = (q >= edges[shell]) & (q < edges[shell + 1])
+    k = np.flatnonzero(np.isclose(inverse_d, (edges[shell] + edges[shell + 1]) / 2))[0]
+    assert counts[k] == inside.sum() and np.isclose(mean[k], image[inside].mean())
+    assert counts.sum() == np.isfinite(q).sum()
+    panel = window.inspect_panel
+    panel.show_radial()
+    x, y = panel.curve.getData()
+    assert np.allclose(x, panel.radial[0]) and np.allclose(y, radial_profile(image, d_map)[1])
