@@ -2,7 +2,11 @@
 
 import sys
 
-from app.main import main
-
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        from app.main import main
+        code = main()
+    except KeyboardInterrupt:  # Ctrl-C while the libraries load
+        print("nanobragg-studio: interrupted", file=sys.stderr)
+        code = 130
+    sys.exit(code)

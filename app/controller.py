@@ -30,6 +30,12 @@ from .state import CTrace, RunOptions, ViewerState
 from .worker import BackgroundTask, simulation_job, simulator_notes, trace_job
 
 TRACE_SUFFIXES = (".log", ".txt", ".trace")
+#: Configurations remembered so that a failed edit can be undone alone.
+HISTORY = 50
+#: How long closing waits for background work to stop (a step between two checks).
+SHUTDOWN_WAIT_MS = 500
+BUILD_CANCEL_NOTE = ("cancelled; the compiled kernel being built cannot be interrupted: it finishes"
+                     " in the background (10-15 s) and is kept for later runs")
 
 
 class Controller(QObject):
@@ -44,13 +50,15 @@ class Controller(QObject):
         self.state = state
         self.c_binary = ""
         self._traced = None
+        self._history = []  # (config, options) asked for, newest last; none known to fail
+        self.building_kernel = False
         self.simulations = BackgroundTask(parent=self)
         self.traces = BackgroundTask(parent=self)
         self.live_c = LiveCTrace(self)
         self.simulations.finished.connect(self._on_simulated)
         self.simulations.failed.connect(self._on_simulation_failed)
-        self.simulations.cancelled.connect(lambda: self.status.emit("simulation cancelled"))
         simulator_notes().note.connect(self.status)
+        simulator_notes().building.connect(self._on_building)
         self.traces.finished.connect(state.set_our_trace)
         self.traces.failed.connect(self._on_trace_failed)
         self.live_c.finished.connect(state.set_c_trace)
@@ -62,20 +70,31 @@ class Controller(QObject):
     def busy(self) -> bool:
         return self.simulations.busy or self.traces.busy or self.live_c.busy
 
-    def shutdown(self) -> None:
-        """Stop all background work, drop its late reports and wait for it (before closing)."""
+    def shutdown(self, wait_ms: int = SHUTDOWN_WAIT_MS) -> bool:
+        """Stop all background work, drop its late reports and wait up to ``wait_ms`` for it
+        to stop; False when a step that cannot be interrupted (a kernel build) still runs."""
         self.simulations.stop()
         self.traces.stop()
         self.live_c.stop()
-        QThreadPool.globalInstance().waitForDone(10000)
+        return QThreadPool.globalInstance().waitForDone(wait_ms)
 
     def simulate(self) -> None:
         """Simulate the current config in the background (superseding a running one)."""
         options = self.state.options
+        key = self._run_key()
+        if not self._history or self._history[-1] != key:
+            self._history = self._history[1 - HISTORY:] + [key]
         self.simulations.submit(simulation_job(self.state.config, options.device, options.dtype))
 
     def cancel(self) -> None:
+        """Stop the simulation at once; the image on show stays (marked stale)."""
+        if not self.simulations.busy:
+            return
         self.simulations.cancel()
+        self.status.emit(BUILD_CANCEL_NOTE if self.building_kernel else "simulation cancelled")
+
+    def _on_building(self, building: bool) -> None:
+        self.building_kernel = building
 
     def trace(self, slow: int, fast: int) -> None:
         """Trace pixel (slow, fast): ours always, the C program's too when a binary is set."""
@@ -163,9 +182,26 @@ class Controller(QObject):
         except InputError as err:
             self.error.emit(str(err))
             return False
+        previous = self.state.reference
+        self.state.set_reference(reference)
+        if self.state.reference_problem:  # not comparable: keep the previous one (viewing is view_image)
+            problem = self.state.reference_problem
+            self.state.set_reference(previous)
+            self.error.emit(f"{path}: {problem}")
+            return False
+        return True
+
+    def view_image(self, path: str) -> bool:
+        """Load any image (fabio formats, raw float32) to look at it; it is compared with
+        ours too when the sizes agree."""
+        try:
+            reference = load_reference(path, self.state.shape)
+        except InputError as err:
+            self.error.emit(str(err))
+            return False
         self.state.set_reference(reference)
         if self.state.reference_problem:
-            self.error.emit(f"{path}: {self.state.reference_problem}")
+            self.status.emit(f"shown, not compared: {self.state.reference_problem}")
         return True
 
     def export_image(self, path: str) -> bool:
@@ -220,11 +256,16 @@ class Controller(QObject):
             self._trace_selected()
 
     def _on_simulation_failed(self, message: str) -> None:
+        """Say why, and undo the failed change alone: back to the configuration asked for
+        just before it (the good edits before it are kept; that one is simulated again)."""
+        self.building_kernel = False
         self.error.emit(message)
-        result = self.state.result
-        if result is not None:  # undo the change, so parameters and image agree again
-            self.state.set_options(RunOptions(result.device, result.dtype))
-            self.state.set_config(result.model.config)
+        if self._history and self._history[-1] == self._run_key():
+            self._history.pop()
+        if self._history:
+            config, options = self._history[-1]
+            self.state.set_options(options)
+            self.state.set_config(config)
 
     def _image_is_current(self) -> bool:
         result, options = self.state.result, self.state.options

@@ -4,6 +4,8 @@
 value; the image panel draws from it and the display controls edit it. The functions
 below turn the state's arrays into what an ``ImageItem`` shows, and map view coordinates
 to pixels: pixel (slow, fast) covers x in [fast, fast + 1) and y in [slow, slow + 1).
+The image keeps its units (photons): a non-linear scale (sqrt, log, gamma) bends the colour
+lookup table instead of the data, so levels and the colour bar read in photons.
 """
 
 from __future__ import annotations
@@ -72,36 +74,52 @@ def view_data(state, view: str) -> Optional[np.ndarray]:
     if view == OURS:
         return None if state.result is None else state.result.image
     c = state.image_comparison
-    if c is None:
-        return None
+    if c is None:  # a loaded image that cannot be compared can still be looked at
+        return state.reference.data if view == THEIRS and state.reference is not None else None
     return {THEIRS: c.theirs, DIFFERENCE: c.difference, RATIO: c.ratio}[view]
 
 
-def scale_image(data: np.ndarray, display: Display) -> np.ndarray:
-    """``data`` through the display's scale, as float32; NaN becomes the neutral value.
-
-    Signed views are scaled symmetrically, sign(x) f(|x|), about 0 (ours - C) or 1
-    (ours / C, always linear).
-    """
+def display_values(data: np.ndarray, view: str) -> np.ndarray:
+    """``data`` as the image item shows it: float32 in the data's own units (photons), NaN
+    and infinities replaced by the view's neutral value (1 for ours / C, else 0). The scale
+    is applied by the colour lookup table (``lut_positions``), so levels stay in photons."""
+    neutral = 1.0 if view == RATIO else 0.0
     data = np.asarray(data, dtype=np.float64)
-    if display.view == RATIO:
-        return np.nan_to_num(data, nan=1.0, posinf=1.0, neginf=1.0).astype(np.float32)
-    data = np.nan_to_num(data, nan=0.0, posinf=0.0, neginf=0.0)
-    magnitude, sign = np.abs(data), np.sign(data)
+    return np.nan_to_num(data, nan=neutral, posinf=neutral, neginf=neutral).astype(np.float32)
+
+
+def scale_fraction(x: np.ndarray, display: Display) -> np.ndarray:
+    """The display scale on fractions ``x`` in [0, 1] of the level range: 0 -> 0, 1 -> 1.
+
+    Signed views scale symmetrically about the middle (0 for ours - C); ours / C is always
+    linear. Log shows ``LOG_DECADES`` decades below the upper level.
+    """
+    x = np.clip(np.asarray(x, dtype=np.float64), 0.0, 1.0)
+    if display.view == RATIO or display.scale == "linear":
+        return x
+    if display.signed:
+        t = 2.0 * x - 1.0
+        return (np.sign(t) * scale_fraction(np.abs(t), replace(display, view=OURS)) + 1.0) / 2.0
     if display.scale == "sqrt":
-        magnitude = np.sqrt(magnitude)
-    elif display.scale == "gamma":
-        magnitude = magnitude ** display.gamma
-    elif display.scale == "log":
-        floor = float(magnitude.max(initial=0.0)) * 10.0 ** -LOG_DECADES
-        magnitude = np.log10(1.0 + magnitude / floor) if floor > 0 else magnitude
-    return (sign * magnitude).astype(np.float32)
+        return np.sqrt(x)
+    if display.scale == "gamma":
+        return x ** display.gamma
+    return np.log10(1.0 + x * (10.0 ** LOG_DECADES - 1.0)) / LOG_DECADES
+
+
+def lut_positions(display: Display, size: int) -> np.ndarray:
+    """For a lookup table of ``size`` entries spread linearly over the levels, the entry of a
+    colour map's linear table to use: the colour map seen through the display scale."""
+    fractions = scale_fraction(np.linspace(0.0, 1.0, size), display)
+    return np.rint(fractions * (size - 1)).astype(np.int64)
 
 
 def auto_levels(scaled: np.ndarray, display: Display) -> Tuple[float, float]:
-    """Levels that clip the brightest (100 - percentile)% of pixels.
+    """Levels (in the data's units) that clip the brightest (100 - percentile)% of pixels.
 
-    Images go from their minimum up; signed views are symmetric about 0 or 1.
+    Images go from their minimum up (the percentile taken over non-zero pixels, so that an
+    image simulated in a region of interest is not all saturated); signed views are
+    symmetric about 0, ours / C about 1.
     """
     if scaled.size == 0:
         return 0.0, 1.0
@@ -112,7 +130,8 @@ def auto_levels(scaled: np.ndarray, display: Display) -> Tuple[float, float]:
         half = half if half > 0 else 1.0
         return centre - half, centre + half
     low = float(scaled.min())
-    high = float(np.percentile(scaled, display.percentile))
+    signal = scaled[scaled != 0.0]  # zeros: pixels outside a region of interest
+    high = float(np.percentile(signal if signal.size else scaled, display.percentile))
     if high <= low:
         high = float(scaled.max())
     return low, (high if high > low else low + 1.0)

@@ -1,7 +1,8 @@
 """Our image against the C program's: load the C image, difference, ratio and statistics.
 
-A C image is read as the C writes it: a raw ``-floatfile`` (float32 photons, shape from the
-current configuration) or an SMV ``-intfile`` (16-bit counts). An SMV image is compared in
+A C image is read as the C writes it: a raw ``-floatfile`` (float32 photons; its shape from a
+``<rows>x<cols>`` in the file name, else the current configuration's, else a square) or an
+SMV ``-intfile`` (16-bit counts). An SMV image is compared in
 counts, with ours scaled the way the C scales its own (``sim.export.smv_counts``); any
 other image fabio reads is taken as photons. No Qt, no torch.
 """

@@ -1,9 +1,11 @@
 """Live C tracing: run an instrumented nanoBragg binary for one pixel with QProcess.
 
 The binary gets the viewer's configuration as a command line (``format_args``) plus
-``-trace_pixel S F``, in a fresh temporary folder (its image files land there and are
-thrown away). Its printed output is read as a C trace log. A newer run kills an older one,
-so the C trace on show is always for the pixel last asked for.
+``-trace_pixel S F`` and a region of interest of a few pixels around it, so that the C
+renders 25 pixels instead of the whole detector (its trace of the pixel is the same: a
+pixel's value does not depend on the others), in a fresh temporary folder (its image
+files land there and are thrown away). Its printed output is read as a C trace log. A
+newer run kills an older one, so the C trace on show is always for the pixel last asked for.
 """
 
 from __future__ import annotations
@@ -34,8 +36,15 @@ def absolute_paths(config: SimConfig) -> SimConfig:
     return replace(config, crystal=crystal, beam=beam)
 
 
+#: Pixels on each side of the traced one that the C renders.
+ROI_HALF = 2
+
+
 def trace_arguments(config: SimConfig, slow: int, fast: int) -> List[str]:
-    """The C command line (without the program) that traces pixel (slow, fast)."""
+    """The C command line (without the program) that traces pixel (slow, fast), rendering
+    only the pixels within ``ROI_HALF`` of it (-roi fmin fmax smin smax, inclusive)."""
+    roi = (max(0, fast - ROI_HALF), fast + ROI_HALF, max(0, slow - ROI_HALF), slow + ROI_HALF)
+    config = replace(config, detector=replace(config.detector, roi=roi))
     return format_args(absolute_paths(config)) + ["-trace_pixel", str(slow), str(fast)]
 
 

@@ -1,7 +1,8 @@
 """Start nanoBragg Studio: the interactive viewer, or a scripted run with --quit.
 
-With no arguments the window opens on the last parameters (or the built-in example, with
-its C trace log loaded) and simulates at once. ``--args`` opens a nanoBragg command line;
+With no arguments the window opens on the built-in example (with its C trace log loaded),
+or on the last parameters when the user chose File > Start on the last parameters, and
+simulates at once. ``--args`` opens a nanoBragg command line;
 ``--c-trace``, ``--c-image``, ``--trace``, ``--screenshot``, ``--export-trace`` and
 ``--export-image`` script the rest; ``--quit`` exits when they are done (0 on success,
 non-zero with one line on stderr otherwise).
@@ -12,21 +13,27 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from dataclasses import replace
 from typing import List, Optional
 
 from PyQt6.QtCore import QtMsgType, qInstallMessageHandler
 from PyQt6.QtWidgets import QApplication
 
 from sim.cli_args import parse_args
+from sim.config import OutputConfig
 from sim.errors import InputError
 
 from .example import example_args, example_config, example_trace_log
+from .interrupt import INTERRUPTED_EXIT, Interrupts
+from .qt_check import qt_start_problem
 from .script import Script, run_script
 from .settings import APPLICATION, ORGANIZATION, Settings, scratch_settings
 
 PROGRAM = "nanobragg-studio"
 #: Qt messages that say nothing to a user (the offscreen platform of scripted runs).
 QUIET_QT_MESSAGES = ("does not support propagateSizeHints",)
+#: Window sizes accepted by --window-size, pixels (larger ones exhaust the window system).
+MIN_WINDOW, MAX_WINDOW = 200, 8192
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +62,9 @@ def _size(text: str):
         width, height = (int(v) for v in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}") from None
+    if not (MIN_WINDOW <= width <= MAX_WINDOW and MIN_WINDOW <= height <= MAX_WINDOW):
+        raise argparse.ArgumentTypeError(f"{text}: width and height must be {MIN_WINDOW} to "
+                                         f"{MAX_WINDOW} pixels")
     return width, height
 
 
@@ -64,33 +74,69 @@ def _qt_message(kind, context, message: str) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run the viewer; the exit code."""
+    """Run the viewer; the exit code (130 after Ctrl-C)."""
     options = parse_cli(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(options)
+    except KeyboardInterrupt:  # while starting: loading the libraries, opening the window
+        return _interrupted()
+
+
+def report_internal_error(kind, value, traceback) -> None:
+    """The viewer's last resort (sys.excepthook): a bug in a slot becomes one line on stderr
+    and one dialog asking for a report, never a traceback or an abort."""
+    if issubclass(kind, KeyboardInterrupt):
+        return
+    message = f"internal error, please report it with the command line: {kind.__name__}: {value}"
+    print(f"{PROGRAM}: {message}", file=sys.stderr)
+    from .widgets.main_window import MainWindow
+
+    window = next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)), None)
+    if window is not None and window.dialogs:
+        window.show_error(message)
+
+
+def _main(options) -> int:
     qInstallMessageHandler(_qt_message)
+    sys.excepthook = report_internal_error
+    problem = None if QApplication.instance() else qt_start_problem()
+    if problem:
+        print(f"{PROGRAM}: {problem}", file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     script = Script(options.c_image, tuple(options.trace) if options.trace else None,
                     options.screenshot, options.export_trace, options.export_image)
     settings = scratch_settings() if options.quit else Settings()
+    interrupts = Interrupts(None if options.quit else app.closeAllWindows)
     try:
-        return _run(app, options, settings, script)
+        with interrupts:
+            code = _run(app, options, settings, script, interrupts)
+            interrupts.wait_for_background(PROGRAM)
     finally:
         settings.close()
+    return _interrupted() if interrupts.interrupted else code
 
 
-def _run(app, options, settings: Settings, script: Script) -> int:
+def _interrupted() -> int:
+    print(f"{PROGRAM}: interrupted", file=sys.stderr)
+    return INTERRUPTED_EXIT
+
+
+def _run(app, options, settings: Settings, script: Script, interrupts: Interrupts) -> int:
     try:
         window = open_window(options, settings, batch=options.quit)
     except InputError as err:
         print(f"{PROGRAM}: {err}", file=sys.stderr)
         return 2
+    interrupts.starting = False
     if options.window_size:
         window.resize(*options.window_size)
     window.show()
     if options.quit or not script.empty:
-        code = run_script(window, script)
-        if options.quit:
+        code = run_script(window, script, lambda: interrupts.interrupted)
+        if options.quit or interrupts.interrupted:
             window.close()
             return code
     return app.exec()
@@ -124,13 +170,15 @@ def open_window(options, settings: Settings, batch: bool = False):
 
 
 def _initial_args(options, settings: Settings):
-    """Parsed --args, else the last command line, else the example."""
+    """Parsed --args, else the last parameters (only when the user chose that, and without
+    output flags), else the built-in example."""
     if options.args is not None:
         return _parse(options.args, "--args")
-    last = settings.last_command()
+    last = settings.last_command() if settings.restore_session() else None
     if last:
         try:
-            return _parse(last, "last parameters")
+            parsed = _parse(last, "last parameters")
+            return replace(parsed, config=replace(parsed.config, output=OutputConfig()))
         except InputError:
             pass  # e.g. an input file that has gone: start on the example instead
     return parse_args(example_args())

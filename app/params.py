@@ -9,10 +9,13 @@ same float (``repr``), because a trace comparison at 1e-9 needs every digit. No 
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, replace
 from typing import Callable, Dict, Optional, Tuple
 
+from sim.cli_args import format_args, parse_args
 from sim.config import Convention, Pivot, SimConfig
+from sim.errors import InputError
 
 FLOAT, INT, CHOICE, FILE = "float", "int", "choice", "file"
 
@@ -145,6 +148,8 @@ def parse(param: Param, entries: Tuple[str, ...]):
     if param.kind == CHOICE:
         return param.choices[entries[0].upper()]
     if param.kind == FILE:
+        if not os.path.isfile(entries[0]):
+            raise ValueError(f"{param.label}: no such file {entries[0]!r}")
         return entries[0]
     if not all(entries):
         raise ValueError(f"{param.label}: give all {param.size} values or none")
@@ -158,6 +163,16 @@ def _number(param: Param, text: str):
     except ValueError:
         what = "a whole number" if param.kind == INT else "a number"
         raise ValueError(f"{param.label}: {text!r} is not {what}") from None
+
+
+def config_problem(config: SimConfig) -> Optional[str]:
+    """Why the command line would refuse ``config`` (its own checks, run on the formatted
+    flags), or None. Edits are checked here before they reach the simulator."""
+    try:
+        parse_args(format_args(config))
+    except (InputError, ValueError) as err:
+        return str(err)
+    return None
 
 
 def resolved_text(model, param: Param) -> str:

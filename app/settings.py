@@ -1,8 +1,9 @@
 """What the viewer remembers between runs, through QSettings.
 
 Recent files, the window's geometry and dock layout, the last parameters (as a nanoBragg
-command line, the form that survives version changes) and the path of the instrumented C
-binary for live tracing. Tests pass a QSettings on a temporary file, so that they never
+command line, the form that survives version changes), whether a start reopens them (off
+unless the user chose it: a start shows the built-in example) and the path of the
+instrumented C binary for live tracing. Tests pass a QSettings on a temporary file, so that they never
 touch the user's.
 """
 
@@ -52,6 +53,13 @@ class Settings:
 
     def set_last_command(self, command: str) -> None:
         self.qsettings.setValue("last_command", command)
+
+    def restore_session(self) -> bool:
+        """True when the user chose to start on the last parameters instead of the example."""
+        return str(self.qsettings.value("restore_session", "false")).lower() == "true"
+
+    def set_restore_session(self, on: bool) -> None:
+        self.qsettings.setValue("restore_session", "true" if on else "false")
 
     def c_binary(self) -> str:
         return self.qsettings.value("c_binary", "") or ""

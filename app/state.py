@@ -9,6 +9,7 @@ widgets observe it and the controller (``app.controller``) changes it. No Qt, no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Optional, Tuple
 
 from sim.agreement import TRACE_RTOL
@@ -17,6 +18,7 @@ from sim.trace.compare import Comparison, compare_traces
 from sim.trace.record import TraceRecord
 
 from .image_compare import ImageComparison, ReferenceImage, compare_images
+from .provenance import command_difference, recorded_command
 from .signals import Signal
 
 Pixel = Tuple[int, int]
@@ -46,10 +48,10 @@ class CTrace:
     def pixel(self) -> Optional[Pixel]:
         return self.record.pixel
 
-    @property
+    @cached_property
     def command(self) -> Optional[str]:
-        """The nanoBragg command line the log shows, if it shows one."""
-        return self.record.meta.get("command")
+        """The nanoBragg command line the log records (or its case folder does), if any."""
+        return recorded_command(self.record.meta.get("command"), None if self.live else self.source)
 
 
 class ViewerState:
@@ -89,15 +91,36 @@ class ViewerState:
         return None if self.result is None else self.result.image.shape
 
     @property
+    def image_stale(self) -> bool:
+        """True when the image on show was made from other parameters than those set."""
+        result = self.result
+        return result is not None and (result.model.config != self.config or
+                                       (result.device, result.dtype) != (self.options.device, self.options.dtype))
+
+    @property
     def pixel_mismatch(self) -> bool:
         """True when our traced pixel and the C trace's pixel are both known and differ."""
         c_pixel = None if self.c_trace is None else self.c_trace.pixel
         return None not in (self.pixel, c_pixel) and tuple(self.pixel) != tuple(c_pixel)
 
+    @property
+    def c_trace_foreign(self) -> Optional[str]:
+        """How the C trace's recorded command line differs from ours; None when it matches
+        or records none. A foreign C trace is shown but never compared."""
+        return None if self.c_trace is None else command_difference(self.c_trace.command, self.config)
+
+    @property
+    def reference_foreign(self) -> Optional[str]:
+        """How the C image's recorded command line differs from ours (as ``c_trace_foreign``)."""
+        if self.reference is None:
+            return None
+        return command_difference(recorded_command(None, self.reference.source), self.config)
+
     def set_config(self, config: SimConfig) -> None:
         if config != self.config:
             self.config = config
             self.config_changed.emit(config)
+            self._update_comparison()
 
     def set_options(self, options: RunOptions) -> None:
         if options == self.options:
@@ -160,7 +183,7 @@ class ViewerState:
     def _update_comparison(self) -> None:
         ours = self.our_trace or TraceRecord(pixel=self.pixel, origin="ours")
         theirs = None if self.c_trace is None else self.c_trace.record
-        if self.pixel_mismatch or theirs is None:
+        if self.pixel_mismatch or self.c_trace_foreign or theirs is None:
             theirs = TraceRecord(pixel=ours.pixel, origin="none")
         if not ours.entries and not theirs.entries:
             self.comparison = None

@@ -14,8 +14,8 @@ from sim.trace.compare import Row
 from sim.trace.format import format_value
 from sim.trace.schema import TEXT, quantity
 
-HINT, PENDING, FAILED, MISMATCH, DIVERGENCE, AGREE, ONE_SIDED = (
-    "hint", "pending", "failed", "mismatch", "divergence", "agree", "one-sided")
+HINT, PENDING, FAILED, MISMATCH, FOREIGN, DIVERGENCE, AGREE, ONE_SIDED = (
+    "hint", "pending", "failed", "mismatch", "foreign", "divergence", "agree", "one-sided")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ def banner(state) -> Banner:
     if state.pixel_mismatch:
         return Banner(MISMATCH, f"The C trace is for pixel {_p(c_pixel)}, not the traced pixel "
                       f"{_p(state.pixel)}: nothing is compared.", f"Trace {_p(c_pixel)}", c_pixel)
+    if state.c_trace_foreign:
+        return Banner(FOREIGN, f"The C trace was recorded for another command line "
+                      f"({state.c_trace_foreign}): nothing is compared.")
     if state.our_trace is None and state.trace_problem:
         return Banner(FAILED, f"Could not trace pixel {_p(state.pixel)}: {state.trace_problem}")
     if state.our_trace is None:
@@ -49,6 +52,21 @@ def banner(state) -> Banner:
         return Banner(ONE_SIDED, "No C trace: load a C trace log (Ctrl+O, or drop it here) or set "
                       "the C binary below to compare.")
     return Banner(AGREE, f"{_agree_text(comparison)}.")
+
+
+def nothing_compared(state) -> Optional[str]:
+    """Why a loaded C trace was not compared with our trace of the pixel; None when it was
+    (or when no C trace is loaded)."""
+    if state.c_trace is None:
+        return None
+    if state.pixel_mismatch:
+        return f"the C trace is for pixel {_p(state.c_trace.pixel)}, not the traced pixel {_p(state.pixel)}"
+    if state.c_trace_foreign:
+        return f"the C trace was recorded for another command line ({state.c_trace_foreign})"
+    comparison = state.comparison
+    if state.our_trace is None or comparison is None or comparison.shared_count == 0:
+        return "the C trace and ours share no quantity"
+    return None
 
 
 def _hint(c_pixel) -> Banner:

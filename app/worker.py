@@ -28,8 +28,19 @@ def available_devices() -> List[str]:
     return ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
 
 
+def runtime_versions() -> dict:
+    """What the simulator runs on, for Help > About: torch's version and the devices."""
+    devices = ["cpu"] + [f"cuda:{i} {torch.cuda.get_device_name(i)}" for i in range(torch.cuda.device_count())]
+    return {"torch": torch.__version__, "CUDA": torch.version.cuda or "none",
+            "CPU threads": str(torch.get_num_threads()), "devices": ", ".join(devices)}
+
+
 class _NoteRelay(QObject):
+    """``note``: a line for the status bar; ``building``: a compiled kernel build started
+    (True) or ended (False). A build cannot be interrupted, so cancel must say so."""
+
     note = pyqtSignal(str)
+    building = pyqtSignal(bool)
 
 
 class _NoteHandler(logging.Handler):
@@ -39,6 +50,8 @@ class _NoteHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.relay.note.emit(record.getMessage())
+        if record.name == "sim.compiled" and str(record.msg).startswith(("building", "built")):
+            self.relay.building.emit(str(record.msg).startswith("building"))
 
 
 _NOTES: List[_NoteRelay] = []
@@ -61,8 +74,8 @@ class _Relay(QObject):
 
     done = pyqtSignal(int, object)
     failed = pyqtSignal(int, str)
-    cancelled = pyqtSignal(int)
     progress = pyqtSignal(int, float)
+    ended = pyqtSignal()
 
 
 class _Runnable(QRunnable):
@@ -75,17 +88,23 @@ class _Runnable(QRunnable):
         try:
             result = self.job(lambda fraction: relay.progress.emit(gen, fraction), self.stop.is_set)
         except SimulationCancelled:
-            relay.cancelled.emit(gen)
+            pass  # asked to stop: cancel() or a newer submit has already moved on
         except InputError as err:
             relay.failed.emit(gen, str(err))
         except Exception as err:  # a bug must reach the user, not kill the thread silently
             relay.failed.emit(gen, f"{type(err).__name__}: {err}")
         else:
             relay.done.emit(gen, result)
+        finally:
+            relay.ended.emit()
 
 
 class BackgroundTask(QObject):
-    """One kind of background job; a newer ``submit`` supersedes the running one."""
+    """One kind of background job; a newer ``submit`` supersedes the running one.
+
+    ``busy``: a job's result is awaited. ``running``: jobs still on a thread, including
+    abandoned ones finishing a step that cannot be interrupted (their reports are dropped).
+    """
 
     finished = pyqtSignal(object)
     failed = pyqtSignal(str)
@@ -99,15 +118,20 @@ class BackgroundTask(QObject):
         self._generation = 0
         self._stop: Optional[threading.Event] = None
         self._busy = False
-        self._relay = _Relay(self)
+        self._running = 0
+        self._relay = _Relay()  # unparented: a job still running keeps it alive
         self._relay.done.connect(self._on_done)
         self._relay.failed.connect(self._on_failed)
-        self._relay.cancelled.connect(self._on_cancelled)
         self._relay.progress.connect(self._on_progress)
+        self._relay.ended.connect(self._on_ended)
 
     @property
     def busy(self) -> bool:
         return self._busy
+
+    @property
+    def running(self) -> int:
+        return self._running
 
     def submit(self, job: Job) -> int:
         """Start ``job``; return its generation. The previous job is asked to stop."""
@@ -115,18 +139,23 @@ class BackgroundTask(QObject):
             self._stop.set()
         self._generation += 1
         self._stop = threading.Event()
+        self._running += 1
         self._pool.start(_Runnable(self._generation, job, self._relay, self._stop))
         self._set_busy(True)
         return self._generation
 
     def cancel(self) -> None:
-        """Ask the running job to stop; ``cancelled`` follows when it has."""
-        if self._stop is not None:
-            self._stop.set()
+        """Stop waiting for the running job: ``cancelled`` is emitted at once. The job stops
+        at its next check (between chunks) and whatever it still reports is dropped."""
+        was_busy = self._busy
+        self.stop()
+        if was_busy:
+            self.cancelled.emit()
 
     def stop(self) -> None:
         """Ask the running job to stop and drop anything it still reports."""
-        self.cancel()
+        if self._stop is not None:
+            self._stop.set()
         self._generation += 1
         self._set_busy(False)
 
@@ -143,10 +172,8 @@ class BackgroundTask(QObject):
             self._set_busy(False)
             self.failed.emit(message)
 
-    def _on_cancelled(self, generation: int) -> None:
-        if self._current(generation):
-            self._set_busy(False)
-            self.cancelled.emit()
+    def _on_ended(self) -> None:
+        self._running -= 1
 
     def _on_progress(self, generation: int, fraction: float) -> None:
         if self._current(generation):

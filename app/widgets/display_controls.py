@@ -6,7 +6,7 @@ from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPushButton,
                              QToolBar, QVBoxLayout, QWidget)
 
-from ..display import SCALES, VIEWS, DisplaySettings, OURS
+from ..display import OURS, SCALES, THEIRS, VIEWS, DisplaySettings
 from .colormaps import IMAGE_MAPS, SIGNED_MAPS
 
 
@@ -41,6 +41,10 @@ class DisplayControls(QWidget):
         self.beam.setToolTip("Show the direct-beam spot")
         self.rings = QCheckBox("rings")
         self.rings.setToolTip("Show resolution rings (d in \u00c5)")
+        self.side_by_side = QCheckBox("side by side")
+        self.side_by_side.setToolTip("Ours, C and ours - C side by side with linked zoom, pan and cursor")
+        self.blink = QCheckBox("blink")
+        self.blink.setToolTip("Alternate ours and the C image, with the same levels")
         self.reset = QPushButton("Fit")
         self.reset.setToolTip("Show the whole detector (Ctrl+0 or A)")
         self._lay_out()
@@ -56,7 +60,7 @@ class DisplayControls(QWidget):
                 top.addWidget(QLabel(label))
             top.addWidget(widget)
         for group in ((QLabel(" % "), self.percentile, self.auto, self.auto_button),
-                      (self.beam, self.rings), (self.reset,)):
+                      (self.beam, self.rings), (self.side_by_side, self.blink), (self.reset,)):
             for widget in group:
                 bottom.addWidget(widget)
             bottom.addSeparator()
@@ -100,12 +104,19 @@ class DisplayControls(QWidget):
         self.rings.setChecked(value.show_rings)
 
     def _update_views(self, *_) -> None:
-        """Enable the C views only while there is a C image to show."""
+        """Enable the C view while an image is loaded, the difference and ratio while it is
+        compared with ours."""
         compared = self.state.image_comparison is not None
+        loaded = self.state.reference is not None
         model = self.view.model()
         for row in range(1, self.view.count()):
-            model.item(row).setEnabled(compared)
-        if not compared and self.display.value.view != OURS:
+            model.item(row).setEnabled(loaded if self.view.itemText(row) == THEIRS else compared)
+        for box in (self.side_by_side, self.blink):
+            box.setEnabled(compared)
+            if not compared:
+                box.setChecked(False)
+        view = self.display.value.view
+        if (view == THEIRS and not loaded) or (view not in (OURS, THEIRS) and not compared):
             self.display.update(view=OURS)
 
 

@@ -1,4 +1,4 @@
-"""The main window: command line and image in the centre, parameters and trace in docks.
+"""The main window: the command line on top, the image in the centre, parameters and trace in docks.
 
 It wires the panels to the controller, owns the menus and shortcuts, the status bar
 (hover readout, progress, cancel), drag and drop, error dialogs and the saved layout.
@@ -11,18 +11,22 @@ from pathlib import Path
 
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                             QProgressBar, QPushButton, QVBoxLayout, QWidget)
+                             QProgressBar, QPushButton, QToolBar)
 
 from sim.cli_args import format_command
 
-from ..display import DisplaySettings
+from ..display import THEIRS, DisplaySettings
 from ..readout import readout
 from .command_bar import CommandBar
+from .explain_panel import ExplainPanel
 from .image_panel import ImagePanel
+from .inspect_panel import InspectPanel
+from .layout import apply_default_layout
 from .menus import build_menus
 from .params_panel import ParamsPanel
-from .explain_panel import ExplainPanel
+from .png_export import save_figure
 from .trace_panel import TracePanel
+from .trace_plots import TracePlots
 
 TITLE = "nanoBragg Studio"
 OPEN_FILTERS = ("C trace logs (*.log *.txt *.trace);;C images (*.bin *.f32 *.raw *.img *.smv "
@@ -30,7 +34,9 @@ OPEN_FILTERS = ("C trace logs (*.log *.txt *.trace);;C images (*.bin *.f32 *.raw
 IMAGE_FILTERS = {"SMV, C scaling (*.img)": ".img", "CBF, integer counts (*.cbf)": ".cbf",
                  "NeXus NXmx, integer counts (*.h5)": ".h5",
                  "EDF, float32 (*.edf)": ".edf", "TIFF, float32 (*.tif)": ".tif",
-                 "Raw float32 (*.bin)": ".bin", "PNG of the view (*.png)": ".png"}
+                 "Raw float32 (*.bin)": ".bin", "PNG figure of the view (*.png)": ".png"}
+VIEW_FILTERS = ("Images (*.img *.smv *.cbf *.edf *.tif *.tiff *.h5 *.nxs *.mccd *.mar* *.bin *.f32 *.raw);;"
+                "All files (*)")
 NOTE_SECONDS = 10
 
 
@@ -62,19 +68,23 @@ class MainWindow(QMainWindow):
         self.resize(min(width, screen.width()), min(height, screen.height()))
 
     def _build_centre(self) -> None:
-        centre = QWidget()
-        layout = QVBoxLayout(centre)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.command_bar)
-        layout.addWidget(self.image_panel, 1)
-        self.setCentralWidget(centre)
+        bar = QToolBar("Command line")
+        bar.setObjectName("command line")
+        bar.setMovable(False)
+        bar.addWidget(self.command_bar)
+        self.addToolBar(bar)
+        self.setCentralWidget(self.image_panel)
 
     def _build_docks(self) -> None:
         self.params_dock = self._dock("Parameters", self.params_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.trace_dock = self._dock("Trace: ours vs C", self.trace_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.inspect_panel = InspectPanel(self.image_panel)
+        self.inspect_dock = self._dock("Inspect", self.inspect_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.plots_dock = self._dock("Trace plots", TracePlots(self.state), Qt.DockWidgetArea.RightDockWidgetArea)
         self.explain_panel = ExplainPanel(self.state)
         self.explain_dock = self._dock("Explain difference", self.explain_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.trace_dock, self.explain_dock)
+        for dock in (self.inspect_dock, self.plots_dock, self.explain_dock):
+            self.tabifyDockWidget(self.trace_dock, dock)  # stacked, they would need 800 px
         self.trace_dock.raise_()
         self.explain_panel.error.connect(self.show_error)
 
@@ -108,6 +118,7 @@ class MainWindow(QMainWindow):
         c.error.connect(self.show_error)
         c.status.connect(self.show_note)
         c.simulations.busy_changed.connect(self._on_busy_changed)
+        c.simulations.busy_changed.connect(self.image_panel.set_simulating)
         c.simulations.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
         c.traces.busy_changed.connect(lambda busy: self._on_work_changed(busy, "tracing\u2026"))
         c.live_c.busy_changed.connect(lambda busy: self._on_work_changed(busy, "running the C program\u2026"))
@@ -144,6 +155,20 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
+    def view_image_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image to view", "", VIEW_FILTERS)
+        if path:
+            self.view_image(path)
+
+    def view_image(self, path: str) -> bool:
+        """Show any image file (fabio formats, raw float32) in the C view."""
+        if not self.controller.view_image(path):
+            return False
+        self.display.update(view=THEIRS)
+        self.settings.add_recent_file(str(Path(path).resolve()))
+        self.window_actions.update_recent()
+        return True
+
     def export_image_dialog(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(self, "Export the image", "image.img",
                                                    ";;".join(IMAGE_FILTERS))
@@ -153,11 +178,13 @@ class MainWindow(QMainWindow):
             self.export_image(path)
 
     def export_image(self, path: str) -> bool:
-        """Write the image to ``path``; a .png is the view as shown, with overlays."""
+        """Write the image to ``path``; a .png is the view as a figure at data resolution."""
         if Path(path).suffix.lower() != ".png":
             return self.controller.export_image(path)
-        if not self.image_panel.graphics.grab().save(path):
-            self.show_error(f"{path}: cannot write the PNG")
+        image = self.image_panel.figure()
+        problem = "no image to export yet" if image is None else save_figure(path, image)
+        if problem:
+            self.show_error(problem)
             return False
         self.show_note(f"wrote {path}")
         return True
@@ -173,6 +200,11 @@ class MainWindow(QMainWindow):
         if self.image_panel.hovered is not None:
             self.controller.trace(*self.image_panel.hovered)
 
+    def move_traced(self, d_slow: int, d_fast: int) -> None:
+        """Trace the pixel next to the traced one (arrow keys)."""
+        if self.state.pixel is not None:
+            self.controller.trace(self.state.pixel[0] + d_slow, self.state.pixel[1] + d_fast)
+
     def paste_command(self) -> None:
         self._on_command_entered(QApplication.clipboard().text())
 
@@ -180,8 +212,11 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._layout_restored:
             self._layout_restored = True
-            widths = [self.params_panel.minimumWidth(), self.trace_panel.sizeHint().width()]
-            self.resizeDocks([self.params_dock, self.trace_dock], widths, Qt.Orientation.Horizontal)
+            self.reset_layout()
+
+    def reset_layout(self) -> None:
+        """The default dock layout for the window's size (View > Reset layout)."""
+        apply_default_layout(self)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():

@@ -1,8 +1,9 @@
 """The parameters panel: one editor per simulation parameter, grouped, plus device and precision.
 
 Editors are built from ``app.params.PARAMS``. A finished edit becomes a new config in the
-state (which re-simulates); an entry that does not parse turns red with the reason as its
-tooltip and changes nothing. Empty optional fields mean "auto" and show what auto chose.
+state (which re-simulates); an entry that does not parse, or that the command line would
+refuse ("abc" and "-1" alike), turns red, its reason shows above the fields and as its
+tooltip, and nothing changes. Empty optional fields mean "auto" and show what auto chose.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ from typing import Dict, List
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox,
-                             QHBoxLayout, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
+                             QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout,
                              QWidget)
 
-from ..params import CHOICE, FILE, PARAMS, Param, parse, resolved_text, texts, with_value
+from ..params import CHOICE, FILE, PARAMS, Param, config_problem, parse, resolved_text, texts, with_value
 from ..state import RunOptions
 
 ERROR_STYLE = "QLineEdit { background: #ffd6d1; }"
-PANEL_WIDTH = 390
-EDIT_WIDTH = 50
+PROBLEM_STYLE = "QLabel { color: #a01000; font-weight: bold; }"
+PANEL_WIDTH = 230
+EDIT_WIDTH = 40
 
 
 class ParamsPanel(QScrollArea):
@@ -29,6 +31,11 @@ class ParamsPanel(QScrollArea):
         super().__init__(parent)
         self.state = state
         self.editors: Dict[str, list] = {}
+        self.problems: Dict[str, str] = {}
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(PROBLEM_STYLE)
+        self.problem.hide()
         self.device = QComboBox()
         self.device.addItems(devices)
         self.dtype = QComboBox()
@@ -50,6 +57,7 @@ class ParamsPanel(QScrollArea):
     def _build(self) -> QWidget:
         body = QWidget()
         layout = QVBoxLayout(body)
+        layout.addWidget(self.problem)
         groups: Dict[str, QFormLayout] = {}
         for param in PARAMS:
             if param.group not in groups:
@@ -89,17 +97,26 @@ class ParamsPanel(QScrollArea):
 
     def _on_edited(self, param: Param) -> None:
         try:
-            value = parse(param, self._entries(param))
+            config = with_value(self.state.config, param, parse(param, self._entries(param)))
         except ValueError as err:
             self._mark(param, str(err))
             return
-        self._mark(param, None)
-        self.state.set_config(with_value(self.state.config, param, value))
+        problem = config_problem(config)
+        self._mark(param, problem and f"{param.label}: {problem}")
+        if problem is None:
+            self.state.set_config(config)
 
     def _mark(self, param: Param, problem) -> None:
+        """Show ``problem`` (or clear it) on the param's fields and above them."""
         for widget in self.editors[param.key]:
             widget.setStyleSheet(ERROR_STYLE if problem else "")
             widget.setToolTip(problem or param.tip)
+        if problem:
+            self.problems[param.key] = problem
+        else:
+            self.problems.pop(param.key, None)
+        self.problem.setText("\n".join(self.problems.values()))
+        self.problem.setVisible(bool(self.problems))
 
     def _on_options_edited(self, *_) -> None:
         self.state.set_options(RunOptions(self.device.currentText(), self.dtype.currentText()))
@@ -114,6 +131,7 @@ class ParamsPanel(QScrollArea):
                     widget.setCurrentText(text)
                 else:
                     widget.setText(text)
+                    widget.setCursorPosition(0)  # a narrow field shows the number's start
                 widget.blockSignals(False)
         self._update_placeholders()
 

@@ -15,12 +15,15 @@ from PyQt6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QFrame,
                              QLabel, QLineEdit, QMenu, QPushButton, QTableView, QToolButton,
                              QVBoxLayout, QWidget)
 
-from ..trace_summary import AGREE, DIVERGENCE, FAILED, HINT, MISMATCH, ONE_SIDED, PENDING, banner
+from ..trace_summary import AGREE, DIVERGENCE, FAILED, FOREIGN, HINT, MISMATCH, ONE_SIDED, PENDING, banner
+from .elided_label import ElidedLabel
 from .trace_table import TraceFilter, TraceTableModel
 
-BANNER_STYLE = {HINT: "#fff6c8", PENDING: "#eeeeee", FAILED: "#ffb3a8", MISMATCH: "#ffcf8a", DIVERGENCE: "#ffb3a8",
+BANNER_STYLE = {HINT: "#fff6c8", PENDING: "#eeeeee", FAILED: "#ffb3a8", MISMATCH: "#ffcf8a",
+                FOREIGN: "#ffcf8a", DIVERGENCE: "#ffb3a8",
                 AGREE: "#cdeec7", ONE_SIDED: "#e3ebfb"}
-PANEL_WIDTH = 690
+PANEL_WIDTH = 460
+MIN_WIDTH = 280
 EXPORT_FORMATS = (("Text table\u2026", "txt"), ("CSV\u2026", "csv"), ("JSON\u2026", "json"))
 
 
@@ -47,7 +50,8 @@ class TracePanel(QWidget):
     def _build(self) -> None:
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
-        self.source = _selectable_label()
+        self.source = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
+        self.command = ElidedLabel()
         self.banner_frame, self.banner_text, self.banner_button = _banner_widgets()
         self.load_button = QPushButton("Load C trace\u2026")
         self.export_button = _export_button(self.export_requested)
@@ -71,6 +75,7 @@ class TracePanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.banner_frame)
         layout.addLayout(_row(QLabel("C trace:"), (self.source, 1), self.load_button, self.export_button))
+        layout.addWidget(self.command)
         layout.addLayout(_row(QLabel("C binary:"), (self.c_binary, 1), self.browse_button))
         layout.addLayout(_row((self.search, 1), self.differences_only, QLabel("rtol"), self.rtol))
         layout.addWidget(self.table, 1)
@@ -97,11 +102,14 @@ class TracePanel(QWidget):
         """Put the selected rows on the clipboard, tab-separated, with full-precision values."""
         rows = sorted({self.filter.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()})
         model = self.table_model
-        lines = ["\t".join(model.data(model.index(r, c)) for c in range(model.columnCount())) for r in rows]
+        lines = ["\t".join(model.copy_text(r, c) for c in range(model.columnCount())) for r in rows]
         QApplication.clipboard().setText("\n".join(lines))
 
     def sizeHint(self) -> QSize:
-        return QSize(PANEL_WIDTH, 700)
+        return QSize(PANEL_WIDTH, 600)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(MIN_WIDTH, 300)
 
     def set_c_binary(self, path: str) -> None:
         self.c_binary.setText(path)
@@ -120,6 +128,7 @@ class TracePanel(QWidget):
 
     def _update_all(self, *_) -> None:
         self.table_model.set_comparison(self.state.comparison)
+        self.table.resizeColumnsToContents()
         self._update_title()
         self._update_source()
         self._update_banner()
@@ -133,12 +142,15 @@ class TracePanel(QWidget):
         c = self.state.c_trace
         if c is None:
             self.source.setText("none loaded")
+            self.command.setText("")
+            self.command.hide()
             return
         pixel = "unknown pixel" if c.pixel is None else f"pixel ({c.pixel[0]}, {c.pixel[1]})"
         name = c.source if c.live else Path(c.source).name
-        text = f"{name}  \u2014  {pixel}"
-        self.source.setText(text + (f"\n{c.command}" if c.command else ""))
-        self.source.setToolTip(c.source if not c.command else f"{c.source}\n{c.command}")
+        self.source.setText(f"{name}  \u2014  {pixel}")
+        self.source.setToolTip(c.source)
+        self.command.setText(c.command or "(the log records no command line)")
+        self.command.show()
 
     def _update_banner(self) -> None:
         self._banner = b = banner(self.state)
@@ -165,13 +177,6 @@ class TracePanel(QWidget):
         if rtol > 0:
             self.state.set_rtol(rtol)
         self.rtol.setText(f"{self.state.rtol:g}")
-
-
-def _selectable_label() -> QLabel:
-    label = QLabel()
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setWordWrap(True)
-    return label
 
 
 def _banner_widgets():
@@ -206,11 +211,9 @@ def _table(model) -> QTableView:
     table.setAlternatingRowColors(False)
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(20)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    for column, width in enumerate((165, 48, 145, 145, 66, 66, 40)):
-        table.setColumnWidth(column, width)
-    header.setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setStretchLastSection(False)
+    table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
     table.setWordWrap(False)
     return table
 

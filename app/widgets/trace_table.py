@@ -1,8 +1,11 @@
 """The trace comparison as a Qt table: one row per quantity, coloured by agreement.
 
-Columns: quantity, unit, ours, C, abs diff, rel diff, agree. The first divergence is bold
-on a stronger red; one-side-only rows say which side has them. ``TraceFilter`` narrows
-rows by text (name, unit or description) and can keep only rows that differ.
+Columns: quantity, unit, ours, C, abs diff, rel diff, agree. Real numbers show in one fixed
+scientific format (10 significant digits, enough to see a 1e-9 relative difference), so
+that columns line up and nothing is cut; copied rows carry the C's own %.15g text. The first
+divergence is bold on a stronger red; one-side-only rows say which side has them.
+``TraceFilter`` narrows rows by text (name, unit or description) and can keep only rows
+that differ.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel
 from PyQt6.QtGui import QBrush, QColor, QFont
 
 from sim.trace.compare import AGREE, DIFFER, OURS_ONLY, THEIRS_ONLY
-from sim.trace.schema import quantity
+from sim.trace.schema import SCALAR, VEC3, quantity
 
 from ..trace_summary import value_text
 
@@ -23,6 +26,19 @@ AGREE_TEXT = {AGREE: "\u2713", DIFFER: "\u2717", OURS_ONLY: "ours only", THEIRS_
 BACKGROUND = {AGREE: "#e4f4e1", DIFFER: "#ffd6d1", OURS_ONLY: "#ececec", THEIRS_ONLY: "#e3ebfb"}
 FIRST_BACKGROUND = "#ff8f80"
 TEXT_COLOUR = "#1a1a1a"
+SCIENTIFIC = "{:.9e}"
+
+
+def table_text(name: str, value) -> str:
+    """A traced value as the table shows it: real scalars and vectors in ``SCIENTIFIC``."""
+    if value is None:
+        return ""
+    if quantity(name).kind in (SCALAR, VEC3) and isinstance(value, tuple):
+        try:
+            return " ".join(SCIENTIFIC.format(float(v)) for v in value)
+        except (TypeError, ValueError):
+            pass
+    return value_text(name, value)
 
 
 class TraceTableModel(QAbstractTableModel):
@@ -74,13 +90,20 @@ class TraceTableModel(QAbstractTableModel):
         """The quantity column: the name, with its occurrence when it repeats."""
         return f"{row.name} [{row.occurrence}]" if self._repeated[row.name] > 1 else row.name
 
+    def copy_text(self, row_index: int, column: int) -> str:
+        """A cell as copied: values in the C's own full-precision text."""
+        row = self.rows[row_index]
+        if column in (2, 3):
+            return value_text(row.name, row.ours if column == 2 else row.theirs)
+        return self._text(row, column)
+
     def _text(self, row, column: int) -> str:
         if column == 0:
             return self.label(row)
         if column == 1:
             return row.unit
         if column in (2, 3):
-            return value_text(row.name, row.ours if column == 2 else row.theirs)
+            return table_text(row.name, row.ours if column == 2 else row.theirs)
         if column in (4, 5):
             value = row.abs_diff if column == 4 else row.rel_diff
             return "" if value is None else f"{value:.3g}"

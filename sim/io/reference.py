@@ -7,6 +7,9 @@ image is 16-bit counts; any other image fabio reads is taken as photons. No torc
 
 from __future__ import annotations
 
+import math
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Tuple
@@ -43,15 +46,36 @@ def photons_like(reference: ReferenceImage, adc_offset: float) -> Tuple[np.ndarr
                                          "counts may not meet the golden tolerances")
 
 
-def load_reference(path: str, shape: Tuple[int, int]) -> ReferenceImage:
-    """Read an image; ``shape`` = (slow, fast) is needed for headerless float files."""
+def load_reference(path: str, shape: Optional[Tuple[int, int]]) -> ReferenceImage:
+    """Read an image; ``shape`` = (slow, fast) is used for headerless float files (see
+    :func:`raw_shape`)."""
     suffix = Path(path).suffix.lower()
     if suffix in SMV_SUFFIXES:
         _, counts = read_smv(path)
         return ReferenceImage(counts.astype(np.float64), str(path), COUNTS)
     if suffix in FLOAT_SUFFIXES:
-        return ReferenceImage(read_float32(path, tuple(shape)), str(path), PHOTONS)
+        return ReferenceImage(read_float32(path, raw_shape(path, shape)), str(path), PHOTONS)
     return ReferenceImage(_read_with_fabio(path), str(path), PHOTONS)
+
+
+_SHAPE_IN_NAME = re.compile(r"(\d+)x(\d+)")
+
+
+def raw_shape(path: str, shape: Optional[Tuple[int, int]]) -> Tuple[int, int]:
+    """(slow, fast) of a raw float32 file: from ``<rows>x<cols>`` in its name, else ``shape``
+    when the size fits it, else the square the size fits; else ``shape`` (the reader then
+    says what the size needed is)."""
+    named = _SHAPE_IN_NAME.findall(Path(path).stem)
+    if named:
+        return int(named[-1][0]), int(named[-1][1])
+    try:
+        pixels = os.path.getsize(path) // 4
+    except OSError:
+        return tuple(shape)  # the reader names the missing file
+    if shape is not None and pixels == shape[0] * shape[1]:
+        return tuple(shape)
+    side = math.isqrt(pixels)
+    return (side, side) if side * side == pixels and side > 0 else tuple(shape)
 
 
 def _read_with_fabio(path: str) -> np.ndarray:

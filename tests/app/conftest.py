@@ -50,6 +50,16 @@ def example_log() -> Path:
 
 
 @pytest.fixture
+def unrecorded_log(tmp_path) -> Path:
+    """The example's C trace log alone in a folder: it records no command line, so it is
+    compared with whatever parameters are on show (planted divergences)."""
+    copy = tmp_path / "unrecorded" / f"trace_s{EXAMPLE_PIXEL[0]}_f{EXAMPLE_PIXEL[1]}.log"
+    copy.parent.mkdir()
+    copy.write_bytes((EXAMPLE_DIR / copy.name).read_bytes())
+    return copy
+
+
+@pytest.fixture
 def settings(tmp_path):
     from PyQt6.QtCore import QSettings
 

@@ -41,7 +41,7 @@ def test_bad_c_image_shows_why(qtbot, make_window, fast_args, tmp_path, message_
     wrong = tmp_path / "small.bin"
     wrong.write_bytes(b"\0" * 100)
     window.open_path(str(wrong))
-    assert "512x512 float32 pixels need" in message_boxes[0]
+    assert "the C image is 5 x 5 pixels (slow x fast) but ours is 512 x 512" in message_boxes[0]
     assert window.state.reference is None
 
 
@@ -68,3 +68,18 @@ def test_failed_simulation_restores_the_parameters_of_the_image(qtbot, make_wind
     assert _snapshot(window) == before
     assert window.params_panel.editors["hkl"][0].text() == ""
 
+
+
+def test_a_bug_in_a_slot_is_one_line_and_one_dialog_never_a_traceback(qtbot, make_window, fast_args,
+                                                                       message_boxes, capsys):
+    from app.main import report_internal_error
+
+    make_window(fast_args)
+    try:
+        raise ZeroDivisionError("division by zero")
+    except ZeroDivisionError as err:
+        report_internal_error(type(err), err, err.__traceback__)
+    err_lines = capsys.readouterr().err.strip().splitlines()
+    assert err_lines == ["nanobragg-studio: internal error, please report it with the command line: "
+                         "ZeroDivisionError: division by zero"]
+    assert len(message_boxes) == 1 and "ZeroDivisionError" in message_boxes[0]

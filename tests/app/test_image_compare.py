@@ -2,6 +2,7 @@
 
 import numpy as np
 from fabio.edfimage import EdfImage
+from PyQt6.QtCore import QPointF, Qt
 
 from sim.export import export_image
 from sim.io.floatfile import write_float32
@@ -90,3 +91,60 @@ def test_pearson_r_of_identical_and_constant_images():
     a = np.arange(12.0).reshape(3, 4)
     assert pearson_r(a, a) == 1.0
     assert np.isnan(pearson_r(a, np.ones((3, 4))))
+
+
+def test_any_image_opens_for_viewing_whatever_its_size(qtbot, make_window, fast_args, tmp_path,
+                                                       message_boxes):
+    window = make_window(fast_args)
+    other = np.arange(40 * 60, dtype=np.float32).reshape(40, 60)
+    EdfImage(data=other).write(str(tmp_path / "other.edf"))
+    assert window.view_image(str(tmp_path / "other.edf"))
+    assert window.display.value.view == THEIRS and window.state.image_comparison is None
+    assert np.array_equal(window.image_panel.item.image, other)
+    assert window.image_panel.values().shape == (40, 60)
+    (x0, x1), (y0, y1) = window.image_panel.view_box.viewRange()
+    assert max(x1 - x0, y1 - y0) < 200  # fitted to the 60 x 40 image, not the 512 x 512 detector
+    write_float32(tmp_path / "raw_30x20.bin", other[:30, :20].copy())
+    assert window.view_image(str(tmp_path / "raw_30x20.bin"))
+    assert np.array_equal(window.image_panel.item.image, other[:30, :20])
+    assert window.note.text().startswith("shown, not compared: the C image is 30 x 20 pixels")
+    same = window.state.result.image.astype(np.float32)
+    write_float32(tmp_path / "same.bin", same)
+    assert window.view_image(str(tmp_path / "same.bin"))
+    assert window.state.image_comparison is not None  # the same size: compared as well
+    assert message_boxes == []
+
+
+def test_side_by_side_panes_are_linked_and_clickable_and_blink_alternates(qtbot, make_window, fast_args,
+                                                                         tmp_path):
+    window = make_window(fast_args)
+    ours = window.state.result.image
+    write_float32(tmp_path / "c.bin", (ours * 1.1).astype(np.float32))
+    window.open_path(str(tmp_path / "c.bin"))
+    panel = window.image_panel
+    panel.controls.side_by_side.setChecked(True)
+    side = panel.side
+    assert side.isVisible() and not panel.graphics.isVisible()
+    c = window.state.image_comparison
+    for view, expected in ((OURS, ours), (THEIRS, c.theirs), (DIFFERENCE, c.difference)):
+        assert np.allclose(side.images[view].image, expected, rtol=1e-6)
+    assert side.images[OURS].levels.tolist() == side.images[THEIRS].levels.tolist()  # same levels
+    side.plots[THEIRS].getViewBox().setRange(xRange=(250, 280), yRange=(360, 380), padding=0)
+    for view in (OURS, DIFFERENCE):
+        (x0, x1), _ = side.plots[view].getViewBox().viewRange()
+        assert abs(x0 - 250) < 2 and abs(x1 - 280) < 2
+    box = side.plots[DIFFERENCE].getViewBox()
+    scene = box.mapViewToScene(QPointF(262.5, 368.5))
+    side._on_mouse_moved(scene)
+    assert side.cursors[OURS][0].value() == 262.5 and side.cursors[THEIRS][1].value() == 368.5
+    qtbot.mouseClick(side.viewport(), Qt.MouseButton.LeftButton, pos=side.mapFromScene(scene))
+    wait_idle(qtbot, window.controller)
+    assert window.state.pixel == (368, 262)
+    panel.controls.side_by_side.setChecked(False)
+    window.display.update(auto_levels=False)
+    levels = panel.histogram.getLevels()
+    panel.controls.blink.setChecked(True)
+    qtbot.waitUntil(lambda: window.display.value.view == THEIRS, timeout=3000)
+    assert panel.histogram.getLevels() == levels  # the same levels for both
+    qtbot.waitUntil(lambda: window.display.value.view == OURS, timeout=3000)
+    panel.controls.blink.setChecked(False)

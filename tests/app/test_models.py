@@ -9,7 +9,8 @@ from sim.cli_args import parse_args
 from sim.trace.c_log import load_trace_log
 from sim.trace.record import TraceRecord
 
-from app.display import DIFFERENCE, RATIO, Display, DisplaySettings, auto_levels, scale_image
+from app.display import (DIFFERENCE, RATIO, Display, DisplaySettings, auto_levels, display_values,
+                         lut_positions, scale_fraction)
 from app.params import PARAMS, number_text, parse, resolved_text, texts, with_value
 from app.state import DEFAULT_RTOL, CTrace, RunOptions, ViewerState
 from app.trace_summary import HINT, MISMATCH, PENDING, banner
@@ -97,16 +98,22 @@ def test_resolved_placeholder_says_what_auto_chose():
     assert resolved_text(None, BY_KEY["oversample"]) == "auto"
 
 
-def test_display_scales_signed_views_symmetrically():
-    data = np.array([[-4.0, 0.0, 9.0]])
-    sqrt = scale_image(data, Display(view=DIFFERENCE, scale="sqrt"))
-    assert np.allclose(sqrt, [[-2.0, 0.0, 3.0]])
-    low, high = auto_levels(sqrt, Display(view=DIFFERENCE, percentile=100.0))
-    assert (low, high) == (-3.0, 3.0)
-    ratio = scale_image(np.array([[np.nan, 2.0]]), Display(view=RATIO))
-    assert ratio.tolist() == [[1.0, 2.0]]
-    log = scale_image(np.array([[0.0, 1.0, 1e4]]), Display(scale="log"))
-    assert log[0, 0] == 0 and np.isclose(log[0, 2], np.log10(1 + 1e4))
+def test_display_keeps_photons_and_scales_through_the_lookup_table():
+    data = np.array([[-4.0, 0.0, 9.0, np.nan]])
+    assert display_values(data, DIFFERENCE).tolist() == [[-4.0, 0.0, 9.0, 0.0]]  # units kept
+    assert display_values(data, RATIO)[0, 3] == 1.0
+    low, high = auto_levels(display_values(data, DIFFERENCE), Display(view=DIFFERENCE, percentile=100.0))
+    assert (low, high) == (-9.0, 9.0)
+    low, high = auto_levels(np.array([[0.5, 1.0, 1.2, 1.5]]), Display(view=RATIO, percentile=100.0))
+    assert (low, high) == (0.5, 1.5)  # centred on 1
+    x = np.array([0.0, 0.25, 1.0])
+    assert np.allclose(scale_fraction(x, Display(scale="sqrt")), [0.0, 0.5, 1.0])
+    assert np.allclose(scale_fraction(x, Display(view=DIFFERENCE, scale="sqrt")), [0.0, (1 - 0.5 ** 0.5) / 2, 1.0])
+    assert np.allclose(scale_fraction(x, Display(view=RATIO, scale="sqrt")), x)
+    log = scale_fraction(np.array([0.0, 1e-4, 1.0]), Display(scale="log"))
+    assert log[0] == 0 and log[2] == 1 and np.isclose(log[1], np.log10(2 - 1e-4) / 4)
+    positions = lut_positions(Display(scale="sqrt"), 5)
+    assert positions.tolist() == [0, 2, 3, 3, 4]  # sqrt of 0, .25, .5, .75, 1 on 4 steps
 
 
 def test_display_settings_keep_a_colormap_per_kind_of_view():

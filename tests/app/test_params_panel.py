@@ -47,3 +47,34 @@ def test_every_listed_parameter_has_an_editor(qtbot, make_window, fast_args):
             "beam_y", "convention", "pivot", "rot", "twotheta", "mosaic", "mosaic_domains", "phi",
             "osc", "phi_steps", "oversample", "default_F", "hkl", "matrix"} <= keys
     assert window.params_panel.device.currentText() == "cpu"
+
+
+def test_abc_and_minus_one_are_refused_the_same_inline_way(qtbot, make_window, fast_args, tmp_path,
+                                                           message_boxes):
+    window = make_window(fast_args)
+    panel, config = window.params_panel, window.state.config
+    for key, text, reason in (("distance", "abc", "not a number"), ("distance", "-1", "must be positive"),
+                              ("N", "-1", "must not be negative"),
+                              ("hkl", str(tmp_path / "missing.hkl"), "no such file")):
+        edit = panel.editors[key][0]
+        edit.setText(text)
+        edit.editingFinished.emit()
+        assert reason in edit.toolTip() and reason in panel.problem.text() and panel.problem.isVisible()
+        assert edit.styleSheet() != ""
+        assert window.state.config == config and not window.controller.busy
+        edit.setText("")  # optional fields: back to auto; N: its value again
+        if key == "N":
+            edit.setText("5")
+        edit.editingFinished.emit()
+    assert not panel.problem.isVisible() and window.state.config == config
+    assert message_boxes == []
+
+
+def test_a_bare_program_name_gives_one_dialog(qtbot, make_window, fast_args, message_boxes):
+    window = make_window(fast_args)
+    window.command_bar.edit.setText("nanoBragg")
+    window.command_bar.apply.click()
+    wait_idle(qtbot, window.controller)
+    qtbot.wait(200)
+    wait_idle(qtbot, window.controller)
+    assert len(message_boxes) == 1 and "cell" in message_boxes[0]

@@ -27,10 +27,10 @@ def test_scripted_run_writes_screenshot_and_comparison(qtbot, fast_args, example
     assert any(r["name"] == "I_pixel_final" and r["agree"] for r in data["rows"])
 
 
-def test_scripted_run_reports_a_planted_divergence(qtbot, fast_args, example_log, tmp_path):
+def test_scripted_run_reports_a_planted_divergence(qtbot, fast_args, unrecorded_log, tmp_path):
     out = tmp_path / "trace.json"
     args = fast_args + ["-lambda", "1.000001"]
-    code = main(["--args", shlex.join(args), "--c-trace", str(example_log), "--trace", "368", "262",
+    code = main(["--args", shlex.join(args), "--c-trace", str(unrecorded_log), "--trace", "368", "262",
                  "--export-trace", str(out), "--quit"])
     assert code == 0
     assert json.loads(out.read_text())["first_divergence"] == "lambda_meters"

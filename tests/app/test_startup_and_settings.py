@@ -39,16 +39,20 @@ def test_first_start_opens_the_example_with_its_c_trace_and_a_hint(qtbot, settin
 
 
 def test_last_parameters_layout_and_recent_files_come_back(qtbot, settings, fast_args, example_log):
-    window = _open(qtbot, settings, args=shlex.join(fast_args + ["-lambda", "1.2"]))
+    window = _open(qtbot, settings, args=shlex.join(fast_args + ["-lambda", "1.2", "-floatfile", "out.bin"]))
     wait_idle(qtbot, window.controller)
     window.open_path(str(example_log))
     window.params_dock.hide()
+    restore = next(a for a in window.actions() if a.text() == "&Start on the last parameters")
+    assert not restore.isChecked()
+    restore.trigger()
     window.close()
     assert settings.recent_files() == [str(example_log.resolve())]
 
     again = _open(qtbot, settings)
     assert again.state.config.beam.wavelength_A == 1.2
-    assert format_command(again.state.config) == settings.last_command()
+    assert again.state.config.output.floatfile is None  # never with output flags
+    assert "-floatfile" in settings.last_command() and "-floatfile" not in format_command(again.state.config)
     assert again.state.c_trace is None  # not the example: its log is not preloaded
     assert not again.params_dock.isVisible()
     assert again.window_actions.recent_menu.actions()[0].text() == example_log.name
@@ -56,7 +60,15 @@ def test_last_parameters_layout_and_recent_files_come_back(qtbot, settings, fast
     again.close()
 
 
+def test_a_later_start_shows_the_example_unless_the_user_chose_the_last_parameters(qtbot, settings, fast_args):
+    settings.set_last_command(shlex.join(["nanoBragg"] + fast_args + ["-lambda", "1.2"]))
+    window = _open(qtbot, settings)
+    assert window.state.config == example_config()
+    window.controller.shutdown()
+
+
 def test_unreadable_last_parameters_fall_back_to_the_example(qtbot, settings):
+    settings.set_restore_session(True)
     settings.set_last_command("nanoBragg -cell 1 2")
     window = _open(qtbot, settings)
     assert window.state.config == example_config()
@@ -95,7 +107,42 @@ def test_t_traces_the_hovered_pixel_and_a_resets_zoom(qtbot, make_window, fast_a
 def test_shortcuts_are_bound(qtbot, make_window, fast_args):
     window = make_window(fast_args)
     keys = {s.toString() for a in window.actions() for s in a.shortcuts()}
-    assert {"Ctrl+O", "Ctrl+E", "T", "Ctrl+0", "A"} <= keys
+    image_keys = {s.toString() for a in window.image_panel.graphics.actions() for s in a.shortcuts()}
+    assert {"Ctrl+O", "Ctrl+E", "Ctrl+0", "F1"} <= keys and {"T", "A", "B", "R"} <= image_keys
+    assert not keys & {"T", "A", "B", "R"}
+
+
+def test_single_key_shortcuts_act_only_when_the_image_has_focus(qtbot, make_window, fast_args):
+    window = make_window(fast_args)
+    window.activateWindow()
+    edit = window.params_panel.editors["default_F"][0]
+    edit.setFocus()
+    edit.clear()
+    for key in (Qt.Key.Key_B, Qt.Key.Key_R):
+        qtbot.keyClick(edit, key)
+    assert edit.text() == "br" and window.display.value.show_beam and window.display.value.show_rings
+    window.image_panel.graphics.setFocus()
+    qtbot.keyClick(window.image_panel.graphics, Qt.Key.Key_B)
+    assert not window.display.value.show_beam
+
+
+def test_help_lists_shortcuts_quick_start_and_versions(qtbot, make_window, fast_args):
+    import torch  # the test may; the viewer asks its worker
+
+    from app.widgets.help import about_markdown, quick_start_markdown, shortcuts
+
+    window = make_window(fast_args)
+    rows = dict((what, keys) for keys, what in shortcuts(window))
+    assert rows["Trace pixel under the mouse"] == "T (image focused)"
+    assert rows["Reset zoom"] == "Ctrl+0 or A (image focused)"
+    help_menu = window.menuBar().actions()[-1].menu()
+    assert [a.text() for a in help_menu.actions()] == ["&Keyboard shortcuts", "&Quick start",
+                                                       "&About nanoBragg Studio"]
+    help_menu.actions()[0].trigger()
+    assert "Trace pixel under the mouse" in window.help_dialogs["Keyboard shortcuts"].browser.toPlainText()
+    assert "python main.py" in quick_start_markdown() and "## The viewer" in quick_start_markdown()
+    about = about_markdown()
+    assert torch.__version__ in about and "| Qt |" in about and "| devices | cpu" in about
 
 
 def test_pasted_command_line_sets_everything(qtbot, make_window, fast_args):
@@ -123,6 +170,8 @@ def test_overlay_toggles_follow_the_display_settings(qtbot, make_window, fast_ar
     assert overlays.rings and overlays.beam.isVisible()
     window.image_panel.controls.rings.setChecked(False)
     assert overlays.rings == []
+    window.activateWindow()
+    window.image_panel.graphics.setFocus()
     qtbot.keyClick(window.image_panel.graphics, Qt.Key.Key_B)
     assert not window.display.value.show_beam and not overlays.beam.isVisible()
     rings = next(a for a in window.menuBar().actions()[2].menu().actions() if "rings" in a.text())

@@ -46,9 +46,9 @@ def test_golden_c_trace_agrees_everywhere(qtbot, make_window, fast_args, example
     assert message_boxes == []
 
 
-def test_planted_divergence_is_found_highlighted_and_shown(qtbot, make_window, fast_args, example_log):
+def test_planted_divergence_is_found_highlighted_and_shown(qtbot, make_window, fast_args, unrecorded_log):
     window = make_window(fast_args)
-    window.controller.load_c_trace(str(example_log))
+    window.controller.load_c_trace(str(unrecorded_log))
     _trace(qtbot, window, 368, 262)
     config = window.state.config
     window.state.set_config(replace(config, beam=replace(config.beam, wavelength_A=1.0 + 1e-6)))
@@ -122,9 +122,9 @@ def test_c_trace_alone_shows_the_log_and_its_pixel(qtbot, make_window, fast_args
     assert panel.banner_button.text() == "Trace (368, 262)"
 
 
-def test_tolerance_can_be_loosened(qtbot, make_window, fast_args, example_log):
+def test_tolerance_can_be_loosened(qtbot, make_window, fast_args, unrecorded_log):
     window = make_window(fast_args)
-    window.controller.load_c_trace(str(example_log))
+    window.controller.load_c_trace(str(unrecorded_log))
     config = window.state.config
     window.state.set_config(replace(config, beam=replace(config.beam, wavelength_A=1.0 + 1e-6)))
     wait_idle(qtbot, window.controller)

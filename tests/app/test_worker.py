@@ -88,3 +88,21 @@ def test_simulator_notes_from_a_worker_thread_reach_the_status_bar(qtbot, make_w
         thread.join()
     assert signal.args == [note]
     qtbot.waitUntil(lambda: window.note.text() == note, timeout=5000)
+
+
+def test_the_image_is_marked_stale_whenever_the_parameters_differ(qtbot, make_window, fast_args):
+    from app.widgets.image_panel import STALE_IDLE, STALE_OPACITY
+
+    window = make_window(fast_args)
+    panel, state = window.image_panel, window.state
+    assert not panel.stale.isVisible() and panel.item.opacity() == 1.0
+    shown = state.config
+    with qtbot.waitSignal(window.controller.simulations.progress, timeout=30000):
+        state.set_config(parse_args(SLOW_ARGS).config)
+    assert panel.stale.isVisible() and "Simulating" in panel.stale.text()
+    window.cancel_button.click()
+    assert state.image_stale and panel.stale.isVisible() and panel.stale.text() == STALE_IDLE
+    assert panel.item.opacity() == STALE_OPACITY
+    state.set_config(shown)  # back to what the image shows: nothing to simulate
+    assert not panel.stale.isVisible() and panel.item.opacity() == 1.0
+    assert not window.controller.simulations.busy
