@@ -48,16 +48,10 @@ def format_for_path(path) -> str:
 
 def check_export_path(path) -> str:
     """The format of ``path``; InputError (naming it) for an unknown suffix or an unwritable folder."""
-    import os
+    from sim.outputs import check_writable
 
     fmt = format_for_path(path)
-    folder = Path(path).parent
-    if Path(path).is_dir():
-        raise InputError("cannot write: Is a directory", str(path))
-    if not folder.is_dir():
-        raise InputError("cannot write: No such file or directory", str(path))
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError("cannot write: Permission denied", str(path))
+    check_writable([str(path)])
     return fmt
 
 
