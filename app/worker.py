@@ -84,19 +84,25 @@ class _Runnable(QRunnable):
         self.generation, self.job, self.relay, self.stop = generation, job, relay, stop
 
     def run(self) -> None:
-        gen, relay = self.generation, self.relay
+        gen = self.generation
         try:
-            result = self.job(lambda fraction: relay.progress.emit(gen, fraction), self.stop.is_set)
+            result = self.job(lambda fraction: self._report("progress", gen, fraction), self.stop.is_set)
         except SimulationCancelled:
             pass  # asked to stop: cancel() or a newer submit has already moved on
         except InputError as err:
-            relay.failed.emit(gen, str(err))
+            self._report("failed", gen, str(err))
         except Exception as err:  # a bug must reach the user, not kill the thread silently
-            relay.failed.emit(gen, f"{type(err).__name__}: {err}")
+            self._report("failed", gen, f"{type(err).__name__}: {err}")
         else:
-            relay.done.emit(gen, result)
+            self._report("done", gen, result)
         finally:
-            relay.ended.emit()
+            self._report("ended")
+
+    def _report(self, signal: str, *args) -> None:
+        try:
+            getattr(self.relay, signal).emit(*args)
+        except RuntimeError:  # the relay is gone with the application: nobody is listening
+            self.stop.set()
 
 
 class BackgroundTask(QObject):
