@@ -168,7 +168,7 @@ def _mosaic_umats(mosaic: MosaicSampling, seed: int) -> torch.Tensor:
 
 
 def _recommended_oversample(cell: Cell, N, config: SimConfig, detector: DetectorGeometry) -> int:
-    axes_m = [torch.linalg.norm(v).item() * 1e-10 * n for v, n in zip((cell.a, cell.b, cell.c), N)]
+    axes_m = [length_m * n for length_m, n in zip(cell.axis_lengths_m(), N)]
     return recommended_oversample(max(axes_m), units.angstrom_to_m(config.beam.wavelength_A),
                                   detector.distance_m.item(), detector.pixel_size_m)
 
