@@ -25,7 +25,7 @@ from .crystal import Cell, beam_clipped_size, build_cell, cells_per_axis
 from .detector import DetectorGeometry, resolve_detector
 from .errors import InputError
 from .validation import check_cell
-from .orientation import orientations_m
+from .orientation import first_sample_orientations_m, orientations_m
 from .params import Params, check_params, with_tensors, with_values
 from .sampling import (MosaicSampling, PhiSampling, SensorSampling, mosaic_sampling, phi_sampling,
                        recommended_oversample, sensor_sampling)
@@ -55,6 +55,9 @@ class SimModel:
     fluence_per_m2: float
     background_I: float
     roi: Tuple[int, int, int, int]
+    #: What the C's first computed sample sees instead of ``orientations`` (phi = 0 quirk,
+    #: ``sim.orientation``); None when it sees the same.
+    first_sample_orientations: Optional[torch.Tensor] = None
     warnings: List[str] = field(default_factory=list)
 
     @property
@@ -94,8 +97,8 @@ def build_model(config: SimConfig, params: Optional[Params] = None) -> SimModel:
                        _rad(crystal.phi_step_deg), crystal.phi_steps)
     mosaic = mosaic_sampling(_rad(crystal.mosaic_spread_deg), crystal.mosaic_domains)
     umats = _mosaic_umats(mosaic, crystal.mosaic_seed)
-    orientations = orientations_m(cell.real_m(), detector.spindle, phi.angles(), umats,
-                                  mosaic.spread_rad > 0.0, config.phi0_reuse)
+    spin = (cell.real_m(), detector.spindle, phi.angles(), umats, mosaic.spread_rad > 0.0, config.phi0_reuse)
+    orientations = orientations_m(*spin)
     sensor = sensor_sampling(units.um_to_m(det.thick_um), det.thick_steps,
                              None if det.absorption_um is None else units.um_to_m(det.absorption_um))
     recommended = _recommended_oversample(cell, N, config, detector)
@@ -107,7 +110,8 @@ def build_model(config: SimConfig, params: Optional[Params] = None) -> SimModel:
         oversample=oversample, oversample_recommended=recommended,
         structure_factors=load_structure_factors(crystal, N_from_flags=crystal.N_cells),
         fluence_per_m2=fluence, background_I=_water_background(beam.water_um, fluence),
-        roi=_roi(det.roi, detector), warnings=_model_warnings(config))
+        roi=_roi(det.roi, detector), first_sample_orientations=first_sample_orientations_m(*spin),
+        warnings=_model_warnings(config))
 
 
 def _rad(value_deg: Optional[float]) -> Optional[float]:

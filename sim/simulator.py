@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable, Optional, Tuple
+from typing import Callable, Iterator, Optional, Tuple
 
 import numpy as np
 import torch
@@ -17,10 +17,11 @@ import torch
 from . import units
 from .config import SimConfig
 from .errors import SimulationCancelled
+from .first_sample import first_sample_value
 from .host_memory import keep_freed_memory
 from .compiled import CompileMode, compiled_stage
 from .interpolation import find_cutoff
-from .kernel import KernelInputs, pixel_values
+from .kernel import KernelInputs, orientation_axes, pixel_values
 from .lattice import LatticeSpec
 from .model import SimModel, build_model
 from .params import Params, requires_grad
@@ -83,7 +84,7 @@ def _kernel_inputs(model: SimModel, device, dtype) -> KernelInputs:
         layer_step_m=model.sensor.step_m, mu_per_m=model.sensor.mu_per_m,
         sensor_thick_m=model.sensor.thick_m, curved=det.curved, point_pixel=det.point_pixel,
         incident=t(-model.sources.directions), wavelength_m=t(model.sources.wavelengths_m),
-        orientations=t(model.orientations), axes=t(model.orientations).permute(2, 1, 0).reshape(3, -1).contiguous(),
+        orientations=t(model.orientations), axes=orientation_axes(t(model.orientations)),
         reciprocal_A=t(torch.stack([cell.a_star, cell.b_star, cell.c_star])),
         spec=LatticeSpec(tuple(model.N_cells), model.config.crystal.shape, model.config.crystal.fudge,
                          sf.default_F, model.config.beam.water_um != 0.0),
@@ -129,9 +130,18 @@ def roi_pixels(model: SimModel, window: Window, device="cpu") -> Tuple[torch.Ten
     """(slow, fast) indices of the window's pixels inside the C's inclusive ROI, row-major."""
     s0, s1, f0, f1 = window
     fmin, fmax, smin, smax = model.roi
-    slow = torch.arange(max(s0, smin), min(s1, smax + 1), device=device)
-    fast = torch.arange(max(f0, fmin), min(f1, fmax + 1), device=device)
+    s_lo, f_lo = max(s0, smin), max(f0, fmin)
+    # an ROI beyond the detector has no pixels (the C computes none)
+    slow = torch.arange(s_lo, max(s_lo, min(s1, smax + 1)), device=device)
+    fast = torch.arange(f_lo, max(f_lo, min(f1, fmax + 1)), device=device)
     return slow.repeat_interleave(len(fast)), fast.repeat(len(slow))
+
+
+def roi_row_chunks(model: SimModel, device="cpu", rows: int = 64) -> Iterator[Tuple[torch.Tensor, torch.Tensor]]:
+    """The ROI's (slow, fast) pixels in the C's order, ``rows`` detector rows at a time."""
+    spixels, fpixels = model.detector.spixels, model.detector.fpixels
+    for s0 in range(0, spixels, rows):
+        yield roi_pixels(model, (s0, min(s0 + rows, spixels), 0, fpixels), device)
 
 
 def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Optional[Window] = None,
@@ -169,9 +179,22 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     s0, s1, f0, f1 = window
     image = torch.zeros((s1 - s0, f1 - f0), dtype=dtype, device=device).index_put(
         (slow_t - s0, fast_t - f0), values)
+    _first_sample(model, k, image, window, device, dtype)
     return SimResult(image.detach().cpu().numpy(), window, model, str(device),
                      str(dtype).replace("torch.", ""), time.perf_counter() - start, image,
                      "eager" if compiled is None else f"compiled {compiled.layout}")
+
+
+def _first_sample(model: SimModel, k: KernelInputs, image: torch.Tensor, window: Window, device, dtype) -> None:
+    """Give the pixel of the C's first sample its own value (``sim.first_sample``), in place."""
+    first = model.first_sample_orientations
+    if first is None:
+        return
+    with torch.set_grad_enabled(image.requires_grad):
+        found = first_sample_value(k, first.to(device=device, dtype=dtype), roi_row_chunks(model, device))
+    s0, s1, f0, f1 = window
+    if found is not None and s0 <= found[0] < s1 and f0 <= found[1] < f1:
+        image[found[0] - s0, found[1] - f0] = found[2][0]
 
 
 def _run_chunks(k, slow_t, fast_t, chunk, progress, cancel, dtype, grad=False) -> torch.Tensor:
