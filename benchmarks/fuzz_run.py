@@ -141,6 +141,9 @@ def check_line(c_binary: str, argv: Sequence[str], scratch: Path, dtypes: Sequen
         except InputError as err:
             out.failures[dtype] = [f"ours rejected the line: {err}"]
             continue
+        except Exception as err:  # noqa: BLE001 - a crash of the port is a finding, not the end of the run
+            out.failures[dtype] = [f"ours raised {type(err).__name__}: {err}"]
+            continue
         out.c_image, out.shape = c_image, ours.shape
         bad, stats = image_failures(ours, c_image, dtype)
         out.stats[dtype] = stats

@@ -58,6 +58,16 @@ def test_auto_oversampling_uses_the_distance_the_c_holds_after_its_detector_set_
     assert image.sum() == pytest.approx(C_XDS_TWOTHETA_SUM, rel=1e-6)
 
 
+def test_beam_along_the_detector_plane_takes_one_fold_oversampling():
+    # `line` below (beam along x, detector normal along z): the C printed "distance=0" and
+    # "auto-selected 1-fold oversampling" (ceil of 3 x size / 0) and an image of zeros
+    line = ("-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -N 5 -fdet_vector 1 0 0 "
+            "-sdet_vector 0 1 0 -odet_vector 0 0 1 -pixel 0.5 -detpixels 6")
+    model = build_model(config_of(line))
+    assert model.oversample == 1 and model.detector.distance_m.item() == 0.0
+    assert not simulate(model.config, device="cpu", model=model).image.any()
+
+
 def test_auto_oversampling_uses_the_cell_lengths_as_the_c_computes_them():
     assert build_model(config_of(MISSET_CELL)).oversample == C_MISSET_CELL_OVERSAMPLE
 
