@@ -41,6 +41,12 @@ class Cell:
         """(3, 3) rows a, b, c in metres."""
         return torch.stack([self.a, self.b, self.c]) * 1e-10
 
+    def axis_lengths_m(self) -> Tuple[float, float, float]:
+        """|a|, |b|, |c| in metres as the C measures them: of the vectors already in metres
+        (the crystal size and the oversampling it decides are ceilings of these)."""
+        rows = (self.real_m().detach()).tolist()
+        return tuple(math.sqrt(x * x + y * y + z * z) for x, y, z in rows)
+
     def parameters(self) -> Tuple[float, ...]:
         """(a, b, c in Angstrom, alpha, beta, gamma in degrees) of the final vectors."""
         la, lb, lc = (norm(v).item() for v in (self.a, self.b, self.c))
@@ -111,8 +117,10 @@ def _real_and_regenerated(a_star, b_star, c_star, user, misset_rad) -> Cell:
     v_star = dot(a_star, bxc)
     if user is not None:
         volume, (la, lb, lc) = user
-        bxc, cxa, axb = (v * (length / volume) / _safe_norm(v) for v, length in
-                         ((bxc, la), (cxa, lb), (axb, lc)))
+        # the C's vector_rescale, (new length / old length) * v, dividing tensor by tensor
+        # (a number divided by a tensor is a reciprocal times the number in torch)
+        bxc, cxa, axb = (torch.as_tensor(length / volume, dtype=torch.float64) / _safe_norm(v) * v
+                         for v, length in ((bxc, la), (cxa, lb), (axb, lc)))
         v_star = torch.as_tensor(1.0 / volume, dtype=torch.float64)
     v_cell = 1.0 / v_star
     a, b, c = bxc * v_cell, cxa * v_cell, axb * v_cell
@@ -139,8 +147,8 @@ def beam_clipped_size(xtal_size_mm, beamsize_mm: float):
 def cells_per_axis(cell: Cell, N_cells, xtal_size_mm) -> Tuple[float, float, float]:
     """(Na, Nb, Nc): from -N, or from the crystal size (ceil(size/axis)); at least 1 each."""
     counts = []
-    for n, size_mm, axis in zip(N_cells, xtal_size_mm, (cell.a, cell.b, cell.c)):
+    for n, size_mm, length_m in zip(N_cells, xtal_size_mm, cell.axis_lengths_m()):
         if size_mm is not None and size_mm > 0:
-            n = math.ceil(units.mm_to_m(size_mm) / (norm(axis).item() * 1e-10))
+            n = math.ceil(units.mm_to_m(size_mm) / length_m)
         counts.append(float(max(n, 1)))
     return tuple(counts)

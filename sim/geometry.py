@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import torch
 
+from . import libm
+
 
 def dot(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
     """u . v over the last dimension (3), summed in the order x, y, z as (u * v).sum(-1)
@@ -17,8 +19,10 @@ def dot(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
 
 
 def cross(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-    u, v = torch.broadcast_tensors(u, v)
-    return torch.linalg.cross(u, v, dim=-1)
+    """u x v, each component as the C writes it (torch.linalg.cross may round differently)."""
+    u1, u2, u3 = u.unbind(-1)
+    v1, v2, v3 = v.unbind(-1)
+    return torch.stack([u2 * v3 - u3 * v2, u3 * v1 - u1 * v3, u1 * v2 - u2 * v1], dim=-1)
 
 
 def norm(v: torch.Tensor) -> torch.Tensor:
@@ -55,16 +59,41 @@ def _matrix(*entries: torch.Tensor) -> torch.Tensor:
 
 
 def rotate_xyz(v: torch.Tensor, rx, ry, rz) -> torch.Tensor:
-    """Rotate v about x, then y, then z (nanoBragg's ``rotate``)."""
-    rx, ry, rz = (torch.as_tensor(a, dtype=v.dtype, device=v.device) for a in (rx, ry, rz))
-    matrix = rotation_z(rz) @ rotation_y(ry) @ rotation_x(rx)
-    return v @ matrix.transpose(-1, -2)
+    """Rotate v about x, then y, then z (nanoBragg's ``rotate``).
+
+    Component by component in the C's order, with libm's sine and cosine, and a zero angle
+    skipped as the C skips it, so that the result is the C's to the last bit (a derived
+    integer such as the auto-selected oversampling can depend on it).
+    """
+    x, y, z = v.unbind(-1)
+    if not _is_zero(rx):
+        c, s = libm.cos(rx), libm.sin(rx)
+        y, z = y * c + z * -s, y * s + z * c
+    if not _is_zero(ry):
+        c, s = libm.cos(ry), libm.sin(ry)
+        x, z = x * c + z * s, x * -s + z * c
+    if not _is_zero(rz):
+        c, s = libm.cos(rz), libm.sin(rz)
+        x, y = x * c + y * -s, x * s + y * c
+    return torch.stack([x, y, z], dim=-1)
+
+
+def _is_zero(angle) -> bool:
+    """A zero angle that can be skipped (a differentiable one is kept for its gradient)."""
+    if isinstance(angle, torch.Tensor):
+        return not angle.requires_grad and angle.numel() == 1 and angle.item() == 0.0
+    return angle == 0.0
 
 
 def rotate_axis(v: torch.Tensor, axis: torch.Tensor, angle) -> torch.Tensor:
-    """Rotate v by ``angle`` about the unit vector ``axis`` (Rodrigues; nanoBragg's ``rotate_axis``)."""
-    angle = torch.as_tensor(angle, dtype=v.dtype, device=v.device).unsqueeze(-1)
-    cos_a, sin_a = torch.cos(angle), torch.sin(angle)
+    """Rotate v by ``angle`` about the unit vector ``axis`` (Rodrigues; nanoBragg's ``rotate_axis``).
+
+    A single angle takes libm's sine and cosine (the C's values); a tensor of angles, torch's.
+    """
+    if isinstance(angle, torch.Tensor) and angle.dim() > 0:
+        cos_a, sin_a = torch.cos(angle).unsqueeze(-1), torch.sin(angle).unsqueeze(-1)
+    else:
+        cos_a, sin_a = libm.cos(angle), libm.sin(angle)
     along = dot(axis, v).unsqueeze(-1) * (1.0 - cos_a)
     return axis * along + v * cos_a + cross(axis, v) * sin_a
 

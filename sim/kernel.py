@@ -11,7 +11,7 @@ Units: metres, radians, 1/m for scattering vectors; intensities in photons per p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Optional, Tuple
 
 import torch
@@ -112,8 +112,10 @@ def solid_angle(k: KernelInputs, airpath: torch.Tensor) -> torch.Tensor:
 
 
 def capture_fractions(k: KernelInputs, diffracted: torch.Tensor) -> torch.Tensor:
-    """Fraction of photons absorbed in each sensor layer, (P, T, O, O); 1 without a sensor."""
-    if k.sensor_thick_m == 0.0:
+    """Fraction of photons absorbed in each sensor layer, (P, T, O, O); 1 without a sensor,
+    except under -oversample_thick, where the C evaluates its formula anyway: 0 for a
+    sensor of no thickness, so that the whole image is 0."""
+    if k.sensor_thick_m == 0.0 and not k.oversample_thick:
         return torch.ones(diffracted.shape[:-1], dtype=diffracted.dtype, device=diffracted.device)
     parallax = dot(diffracted, k.odet)
     layer = torch.arange(k.layers, dtype=diffracted.dtype, device=diffracted.device)[None, :, None, None]
@@ -130,8 +132,11 @@ def _dmin_skip(k: KernelInputs, scattering: torch.Tensor) -> Optional[torch.Tens
 
 
 def _polarization(k: KernelInputs, diffracted: torch.Tensor, incident: torch.Tensor) -> torch.Tensor:
-    """Polarization factor of every (layer, sub-pixel, source in ``incident`` (S, 3)): (P, T, O, O, S)."""
-    if k.nopolar:
+    """Polarization factor of every (layer, sub-pixel, source in ``incident`` (S, 3)): (P, T, O, O, S).
+
+    -nopolar only sets the C's cached factor to 1; -oversample_polar recomputes it anyway.
+    """
+    if k.nopolar and not k.oversample_polar:
         return torch.ones((*diffracted.shape[:-1], incident.shape[0]), dtype=diffracted.dtype,
                           device=diffracted.device)
     incident = incident.expand(*diffracted.shape[:-1], *incident.shape)
@@ -155,7 +160,11 @@ def _chained_sum(contrib, factors, background):
     p = contrib.shape[0]
     f = factors.reshape(p, -1)
     suffix = torch.flip(torch.cumprod(torch.flip(f, [1]), dim=1), [1])
-    return background * suffix[:, 0] + (contrib.reshape(p, -1) * suffix).sum(1)
+    terms = contrib.reshape(p, -1)
+    # a zero term adds nothing even where the product of factors overflows (the C gets inf, not NaN)
+    terms = torch.where(terms == 0, torch.zeros_like(terms), terms * suffix)
+    start = suffix[:, 0] * background if background != 0 else torch.zeros_like(suffix[:, 0])
+    return start + terms.sum(1)
 
 
 def sample_stage(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, scattering: bool = True) -> dict:
@@ -215,12 +224,19 @@ def bragg_stage(k: KernelInputs, samples: dict, slow: torch.Tensor, fast: torch.
     return total.reshape(p, per_pixel), parts
 
 
-def pixel_values(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: Tap = None) -> torch.Tensor:
-    """Photons in each pixel (P,) for pixel indices ``slow``, ``fast`` (P,) (nanoBragg's inner loops)."""
-    keep = tap is not None or k.chained
+def pixel_values(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: Tap = None,
+                 first_sample: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """Photons in each pixel (P,) for pixel indices ``slow``, ``fast`` (P,) (nanoBragg's inner loops).
+
+    ``first_sample``: for one pixel holding the C's first sample (``sim.first_sample``),
+    the orientations (M, 3, 3) that sample sees instead of ``k.orientations``.
+    """
+    keep = tap is not None or k.chained or first_sample is not None
     st = sample_stage(k, slow, fast, scattering=keep or k.compiled is None or k.compiled.needs_scattering)
     omega_sub, capture, polar, polar_ok = _factors(k, st)
     sums, parts = bragg_stage(k, st, slow, fast, keep=keep)
+    if first_sample is not None:
+        sums, parts = _splice_first_sample(k, st, slow, fast, parts, first_sample)
     if tap is not None:
         source_ok = st["source_ok"]
         if source_ok is None:
@@ -231,6 +247,28 @@ def pixel_values(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: T
         return _scale(k, parts["contrib"].reshape(shape), parts["active"].reshape(shape), polar_ok,
                       omega_sub, capture, polar, tap)
     return _scale(k, sums, None, polar_ok, omega_sub, capture, polar, tap)
+
+
+def orientation_axes(orientations: torch.Tensor) -> torch.Tensor:
+    """(M, 3, 3) cells as the (3, 3M) axes the inner stage reads (``KernelInputs.axes``)."""
+    return orientations.permute(2, 1, 0).reshape(3, -1).contiguous()
+
+
+def _splice_first_sample(k: KernelInputs, st: dict, slow, fast, parts: dict, orientations: torch.Tensor):
+    """(per-sample sums (P, L), parts) with the first sample -dmin does not skip (C loop
+    order: layer, sub-pixel slow, fast, source) seeing ``orientations`` instead."""
+    ok = st["source_ok"]
+    if ok is not None and not bool(ok.any()):
+        return parts["contrib"].sum(dim=1).reshape(slow.shape[0], -1), parts
+    first = 0 if ok is None else int(ok.reshape(-1).to(torch.uint8).argmax())
+    turned = replace(k, compiled=None, orientations=orientations, axes=orientation_axes(orientations))
+    _, other = bragg_stage(turned, st, slow, fast, keep=True)
+    spliced = {}
+    for name, value in parts.items():
+        value = value.clone()
+        value[..., first, :] = other[name][..., first, :]
+        spliced[name] = value
+    return spliced["contrib"].sum(dim=1).reshape(slow.shape[0], -1), spliced
 
 
 def _factors(k: KernelInputs, st: dict):

@@ -26,7 +26,7 @@ from .detector import DetectorGeometry, resolve_detector
 from .errors import InputError
 from .export.c_header_notes import header_warnings
 from .validation import check_config
-from .orientation import orientations_m
+from .orientation import first_sample_orientations_m, orientations_m
 from .params import Params, check_params, with_tensors, with_values
 from .sampling import (MosaicSampling, PhiSampling, SensorSampling, mosaic_sampling, phi_sampling,
                        recommended_oversample, sensor_sampling)
@@ -56,6 +56,9 @@ class SimModel:
     fluence_per_m2: float
     background_I: float
     roi: Tuple[int, int, int, int]
+    #: What the C's first computed sample sees instead of ``orientations`` (phi = 0 quirk,
+    #: ``sim.orientation``); None when it sees the same.
+    first_sample_orientations: Optional[torch.Tensor] = None
     warnings: List[str] = field(default_factory=list)
 
     @property
@@ -90,20 +93,22 @@ def build_model(config: SimConfig, params: Optional[Params] = None) -> SimModel:
                        _rad(crystal.phi_step_deg), crystal.phi_steps)
     mosaic = mosaic_sampling(_rad(crystal.mosaic_spread_deg), crystal.mosaic_domains)
     umats = _mosaic_umats(mosaic, crystal.mosaic_seed)
-    orientations = orientations_m(cell.real_m(), detector.spindle, phi.angles(), umats,
-                                  mosaic.spread_rad > 0.0, config.phi0_reuse)
+    spin = (cell.real_m(), detector.spindle, phi.angles(), umats, mosaic.spread_rad > 0.0, config.phi0_reuse)
+    orientations = orientations_m(*spin)
     sensor = sensor_sampling(units.um_to_m(det.thick_um), det.thick_steps,
                              None if det.absorption_um is None else units.um_to_m(det.absorption_um))
     recommended = _recommended_oversample(cell, N, config, detector)
     oversample = oversample_used(config, recommended)
     fluence = fluence_per_m2(beam)
+    roi = _roi(det.roi, detector)
     model = SimModel(
         config=config, detector=detector, cell=cell, N_cells=N, sources=sources, phi=phi,
         mosaic=mosaic, mosaic_umats=umats, orientations=orientations, sensor=sensor,
         oversample=oversample, oversample_recommended=recommended,
         structure_factors=load_structure_factors(crystal, N_from_flags=crystal.N_cells),
         fluence_per_m2=fluence, background_I=_water_background(beam.water_um, fluence),
-        roi=_roi(det.roi, detector), warnings=warnings + _model_warnings(config, sources))
+        roi=roi, first_sample_orientations=first_sample_orientations_m(*spin),
+        warnings=warnings + _model_warnings(config, sources) + _roi_warnings(det.roi, roi, detector))
     model.warnings += header_warnings(model)
     return model
 
@@ -201,7 +206,7 @@ def _mosaic_umats(mosaic: MosaicSampling, seed: int) -> torch.Tensor:
 
 
 def _recommended_oversample(cell: Cell, N, config: SimConfig, detector: DetectorGeometry) -> int:
-    axes_m = [torch.linalg.norm(v).item() * 1e-10 * n for v, n in zip((cell.a, cell.b, cell.c), N)]
+    axes_m = [length_m * n for length_m, n in zip(cell.axis_lengths_m(), N)]
     return recommended_oversample(max(axes_m), units.angstrom_to_m(config.beam.wavelength_A),
                                   detector.distance_m.item(), detector.pixel_size_m)
 
@@ -221,13 +226,20 @@ def _roi(roi, detector: DetectorGeometry) -> Tuple[int, int, int, int]:
     fmin, fmax, smin, smax = roi
     bounds = (0 if fmin < 0 else fmin, detector.fpixels if fmax < 0 else fmax,
               0 if smin < 0 else smin, detector.spixels if smax < 0 else smax)
-    fmin, fmax, smin, smax = bounds
-    text = "-roi " + " ".join(map(str, roi))
-    if fmin > fmax or smin > smax:
-        raise InputError(f"{text}: empty region (a minimum above its maximum)")
-    if fmin >= detector.fpixels or smin >= detector.spixels:
-        raise InputError(f"{text}: outside the {detector.fpixels}x{detector.spixels} detector")
     return bounds
+
+
+def _roi_warnings(roi, bounds: Tuple[int, int, int, int], detector: DetectorGeometry) -> List[str]:
+    """One line for a region of interest with no pixel: the C computes none, so its image is
+    all zero, and so is ours."""
+    fmin, fmax, smin, smax = bounds
+    text = "-roi " + " ".join(map(str, roi or ()))
+    if fmin > fmax or smin > smax:
+        return [f"{text}: empty region (a minimum above its maximum); the image is all zero, as the C's"]
+    if fmin >= detector.fpixels or smin >= detector.spixels:
+        return [f"{text}: outside the {detector.fpixels}x{detector.spixels} detector; the image is all "
+                "zero, as the C's"]
+    return []
 
 
 def _model_warnings(config: SimConfig, sources: Sources) -> List[str]:

@@ -26,7 +26,13 @@ def sincg(x: torch.Tensor, n: float) -> torch.Tensor:
 
 
 def sinc3(x: torch.Tensor) -> torch.Tensor:
-    """Sphere transform 3 (sin x / x - cos x) / x^2, 1 at 0 (nanoBragg's sinc3)."""
+    """Sphere transform 3 (sin x / x - cos x) / x^2, 1 at 0 (nanoBragg's sinc3).
+
+    Always evaluated in float64: near a Bragg peak (small x) the difference cancels to a
+    few digits, and in float32 it is 0 there, which blanks the brightest pixels.
+    """
+    if x.dtype != torch.float64:
+        return sinc3(x.to(torch.float64)).to(x.dtype)
     safe = torch.where(x == 0, torch.ones_like(x), x)
     value = 3.0 * (torch.sin(safe) / safe - torch.cos(safe)) / (safe * safe)
     return torch.where(x == 0, torch.ones_like(x), value)

@@ -111,9 +111,7 @@ def recommended_oversample(xtal_size_max_m: float, wavelength_m: float, distance
                            pixel_m: float) -> int:
     """ceil(3 * crystal size / reciprocal pixel size), at least 1 (the C's auto-selection)."""
     reciprocal_pixel = wavelength_m * distance_m / pixel_m
-    ratio = 3.0 * xtal_size_max_m / reciprocal_pixel if reciprocal_pixel > 0.0 else math.inf
-    if not math.isfinite(ratio):
-        raise InputError(f"cannot auto-select the oversampling (3 x crystal size {xtal_size_max_m:g} m"
-                         f" / reciprocal pixel {reciprocal_pixel:g} m is {ratio:g}); "
-                         "give -oversample N")
+    ratio = 3.0 * xtal_size_max_m / reciprocal_pixel if reciprocal_pixel != 0.0 else math.inf
+    if not math.isfinite(ratio):  # a distance of 0 (beam along the detector plane): the C's
+        return 1                  # int of ceil(inf) is negative, so it takes 1
     return max(math.ceil(ratio), 1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Callable, Optional, Tuple
+from typing import Callable, Iterator, Optional, Tuple
 
 import numpy as np
 import torch
@@ -18,11 +18,12 @@ import torch
 from . import units
 from .config import SimConfig
 from .errors import SimulationCancelled
+from .first_sample import first_sample_value
 from .host_memory import keep_freed_memory
 from .compiled import AUTO_USE_MIN_ITERATIONS, CompileMode, compiled_stage
 from .compiled import kernel_request as compiled_request
 from .interpolation import find_cutoff
-from .kernel import KernelInputs, pixel_values
+from .kernel import KernelInputs, orientation_axes, pixel_values
 from .kernel_modules import KernelRequest
 from .lattice import LatticeSpec
 from .model import SimModel, build_model
@@ -95,7 +96,7 @@ def _kernel_inputs(model: SimModel, device, dtype) -> KernelInputs:
         layer_step_m=model.sensor.step_m, mu_per_m=model.sensor.mu_per_m,
         sensor_thick_m=model.sensor.thick_m, curved=det.curved, point_pixel=det.point_pixel,
         incident=t(-model.sources.directions), wavelength_m=t(model.sources.wavelengths_m),
-        orientations=t(model.orientations), axes=t(model.orientations).permute(2, 1, 0).reshape(3, -1).contiguous(),
+        orientations=t(model.orientations), axes=orientation_axes(t(model.orientations)),
         reciprocal_A=t(torch.stack([cell.a_star, cell.b_star, cell.c_star])),
         spec=LatticeSpec(tuple(model.N_cells), model.config.crystal.shape, model.config.crystal.fudge,
                          sf.default_F, model.config.beam.water_um != 0.0),
@@ -172,6 +173,14 @@ def kernel_request(model: SimModel, dtype=torch.float64) -> Optional[KernelReque
                             orientations=model.orientations.shape[0])
 
 
+def roi_row_chunks(model: SimModel, device="cpu", rows: int = 64) -> Iterator[Tuple[torch.Tensor, torch.Tensor]]:
+    """The ROI's (slow, fast) pixels in the C's order, ``rows`` detector rows at a time."""
+    spixels, fpixels = model.detector.spixels, model.detector.fpixels
+    for s0 in range(0, spixels, rows):
+        rect = roi_rectangle(model, (s0, min(s0 + rows, spixels), 0, fpixels))
+        yield rectangle_pixels(rect, 0, (rect[1] - rect[0]) * (rect[3] - rect[2]), device)
+
+
 def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Optional[Window] = None,
              progress: Optional[Callable[[float], None]] = None,
              cancel: Optional[Callable[[], bool]] = None, model: Optional[SimModel] = None,
@@ -211,9 +220,22 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
         image[rect[0] - s0:rect[1] - s0, rect[2] - f0:rect[3] - f0] = -math.nan
     else:
         _run_chunks(k, image, window, rect, chunk, progress, cancel, requires_grad(params))
+        _first_sample(model, k, image, window, device, dtype)
     return SimResult(image.detach().cpu().numpy(), window, model, str(device),
                      str(dtype).replace("torch.", ""), time.perf_counter() - start, image,
                      "eager" if compiled is None else f"compiled {compiled.layout}")
+
+
+def _first_sample(model: SimModel, k: KernelInputs, image: torch.Tensor, window: Window, device, dtype) -> None:
+    """Give the pixel of the C's first sample its own value (``sim.first_sample``), in place."""
+    first = model.first_sample_orientations
+    if first is None:
+        return
+    with torch.set_grad_enabled(image.requires_grad):
+        found = first_sample_value(k, first.to(device=device, dtype=dtype), roi_row_chunks(model, device))
+    s0, s1, f0, f1 = window
+    if found is not None and s0 <= found[0] < s1 and f0 <= found[1] < f1:
+        image[found[0] - s0, found[1] - f0] = found[2][0]
 
 
 def _run_chunks(k, image, window, rect, chunk, progress, cancel, grad=False) -> None:

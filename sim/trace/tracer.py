@@ -19,7 +19,8 @@ from ..config import CrystalShape, SimConfig
 from ..errors import InputError
 from ..kernel import pixel_values
 from ..model import SimModel, build_model
-from ..simulator import _dtype, default_device, kernel_inputs
+from ..first_sample import first_sample_index, orientations_at
+from ..simulator import _dtype, default_device, kernel_inputs, roi_row_chunks
 from .record import TraceRecord
 
 
@@ -46,9 +47,12 @@ def trace_pixel(config: SimConfig, slow: int, fast: int, device=None, dtype=torc
     dtype = _dtype(dtype)
     k = kernel_inputs(model, device, dtype)
     taps: Dict[str, torch.Tensor] = {}
+    first = orientations_at(k, model.first_sample_orientations, roi_row_chunks(model, device), (slow, fast))
     with torch.no_grad():
         value = pixel_values(k, torch.tensor([slow], device=device), torch.tensor([fast], device=device),
-                             tap=taps.__setitem__)
+                             tap=taps.__setitem__, first_sample=first)
+    if first is not None:  # the C's first sample: its block shows the orientations it saw
+        taps["first_sample"] = (first_sample_index(taps["source_ok"]), first)
     record = TraceRecord(pixel=(slow, fast), origin="ours",
                          meta={"device": str(device), "dtype": str(dtype).replace("torch.", "")})
     for name, v in model.detector.geometry_trace:
@@ -87,7 +91,8 @@ def _pixel_block(record, model, k, taps, idx) -> None:
 
 def _hkl_rows(record, model, k, taps, idx) -> None:
     cell = model.cell
-    real_A = k.orientations[0] * 1e10
+    index, first = taps.get("first_sample", (None, None))
+    real_A = (first if index == idx[1:5] else k.orientations)[0] * 1e10
     for name, v in (("rot_a_angstroms", real_A[0]), ("rot_b_angstroms", real_A[1]),
                     ("rot_c_angstroms", real_A[2]), ("rot_a_star_A_inv", cell.a_star),
                     ("rot_b_star_A_inv", cell.b_star), ("rot_c_star_A_inv", cell.c_star),
