@@ -26,6 +26,8 @@ from .side_by_side import SideBySide
 
 
 BLINK_MS = 600
+#: Pixels shown on each side of the spot by "zoom to spot".
+SPOT_HALF_PX = 12
 STALE_BACKGROUND = "#ffcf8a"
 STALE_OPACITY = 0.45
 STALE_SIMULATING = "Simulating the new parameters\u2026 the image still shows the previous ones."
@@ -154,6 +156,15 @@ class ImagePanel(QWidget):
         """Show the whole detector, and keep it whole as the panel resizes until the user zooms."""
         self.view_box.enableAutoRange()
         self.view_box.autoRange(padding=0.02)
+
+    def zoom_to_spot(self, pixel: Optional[Tuple[int, int]] = None, half: int = SPOT_HALF_PX) -> None:
+        """Centre the view on ``pixel`` (the traced one by default), ``2 half + 1`` pixels wide."""
+        pixel = pixel or self.state.pixel
+        if pixel is None:
+            return
+        x, y = pixel[1] + 0.5, pixel[0] + 0.5
+        self.view_box.setRange(xRange=(x - half - 0.5, x + half + 0.5), yRange=(y - half - 0.5, y + half + 0.5),
+                               padding=0)
 
     def auto_contrast(self) -> None:
         """Levels from the display's percentile, for the data on show."""

@@ -1,7 +1,7 @@
 """The main window's menus, actions and keyboard shortcuts.
 
 Ctrl+O open (C trace log or C image), Ctrl+E export the image, Ctrl+Shift+E export the
-trace comparison, T trace the pixel under the mouse, Ctrl+0 or A reset the zoom, F5
+trace comparison, T trace the pixel under the mouse, Ctrl+0 or A reset the zoom, Z zoom to the traced pixel, F5
 simulate again, Esc cancel, Ctrl+Shift+C / Ctrl+Shift+V copy / paste a command line.
 Single-key shortcuts (T, A, B, R, and the arrow keys, which move the traced pixel) act only
 while the image has the keyboard focus, so that they never fire while typing into a field.
@@ -102,6 +102,8 @@ def _edit_menu(window, a: WindowActions) -> None:
 def _view_menu(window, a: WindowActions) -> None:
     menu = window.menuBar().addMenu("&View")
     a.add(menu, "&Reset zoom", window.image_panel.reset_zoom, ["Ctrl+0", "A"])
+    a.add(menu, "&Zoom to traced pixel", window.image_panel.zoom_to_spot, ["Z"],
+          "Centre the view on the traced pixel, 25 pixels across")
     a.add(menu, "&Auto-contrast", window.image_panel.auto_contrast, ["Ctrl+Shift+A"])
     menu.addSeparator()
     for text, field, key in (("Beam &centre", "show_beam", "B"), ("Resolution &rings", "show_rings", "R")):
