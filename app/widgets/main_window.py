@@ -22,6 +22,7 @@ from .explain_panel import ExplainPanel
 from .image_panel import ImagePanel
 from .inspect_panel import InspectPanel
 from .layout import apply_default_layout
+from .line_trace_panel import LineTracePanel
 from .menus import build_menus
 from .params_panel import ParamsPanel
 from .png_export import save_figure
@@ -81,9 +82,11 @@ class MainWindow(QMainWindow):
         self.inspect_panel = InspectPanel(self.image_panel)
         self.inspect_dock = self._dock("Inspect", self.inspect_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.plots_dock = self._dock("Trace plots", TracePlots(self.state), Qt.DockWidgetArea.RightDockWidgetArea)
+        self.line_trace_dock = self._dock("Trace along line", LineTracePanel(self.state, self.inspect_panel),
+                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self.explain_panel = ExplainPanel(self.state)
         self.explain_dock = self._dock("Explain difference", self.explain_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        for dock in (self.inspect_dock, self.plots_dock, self.explain_dock):
+        for dock in (self.inspect_dock, self.plots_dock, self.line_trace_dock, self.explain_dock):
             self.tabifyDockWidget(self.trace_dock, dock)  # stacked, they would need 800 px
         self.trace_dock.raise_()
         self.explain_panel.error.connect(self.show_error)
@@ -229,6 +232,7 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:
+        self.line_trace_dock.widget().task.stop()
         self.controller.shutdown()
         self.settings.save_window(self)
         self.settings.sync()

@@ -113,6 +113,7 @@ def _view_menu(window, a: WindowActions) -> None:
     menu.addAction(window.trace_dock.toggleViewAction())
     menu.addAction(window.inspect_dock.toggleViewAction())
     menu.addAction(window.plots_dock.toggleViewAction())
+    menu.addAction(window.line_trace_dock.toggleViewAction())
     a.add(menu, "Reset &layout", window.reset_layout, [], "Put the panels back where they start")
 
 
