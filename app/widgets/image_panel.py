@@ -21,7 +21,7 @@ from .colour_bar import ColourBar
 from .colormaps import colormap
 from .display_controls import DisplayControls
 from .overlays import Overlays
-from .png_export import figure
+from .png_export import Figure
 from .side_by_side import SideBySide
 
 
@@ -178,7 +178,7 @@ class ImagePanel(QWidget):
             return None
         value = self.display.value
         title = f"{value.view} ({value.scale}): {format_command(self.state.config)}"
-        return figure(self.item.image, tuple(self.histogram.getLevels()), self.histogram.lookup_table(),
+        return Figure(self.item.image, tuple(self.histogram.getLevels()), self.histogram.lookup_table(),
                       title, self.units(), self.state.model, value.show_rings, value.show_beam)
 
     def values(self):

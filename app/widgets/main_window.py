@@ -25,7 +25,7 @@ from .layout import apply_default_layout
 from .line_trace_panel import LineTracePanel
 from .menus import build_menus
 from .params_panel import ParamsPanel
-from .png_export import save_figure
+from .png_export import FIGURE_FORMATS, save_figure
 from .trace_panel import TracePanel
 from .trace_plots import TracePlots
 
@@ -35,7 +35,9 @@ OPEN_FILTERS = ("C trace logs (*.log *.txt *.trace);;C images (*.bin *.f32 *.raw
 IMAGE_FILTERS = {"SMV, C scaling (*.img)": ".img", "CBF, integer counts (*.cbf)": ".cbf",
                  "NeXus NXmx, integer counts (*.h5)": ".h5",
                  "EDF, float32 (*.edf)": ".edf", "TIFF, float32 (*.tif)": ".tif",
-                 "Raw float32 (*.bin)": ".bin", "PNG figure of the view (*.png)": ".png"}
+                 "Raw float32 (*.bin)": ".bin", "PNG figure of the view (*.png)": ".png",
+                 "SVG figure of the view (*.svg)": ".svg"}
+FIGURE_FILTERS = {"PNG (*.png)": ".png", "TIFF, 8-bit RGB (*.tiff)": ".tiff", "SVG (*.svg)": ".svg"}
 VIEW_FILTERS = ("Images (*.img *.smv *.cbf *.edf *.tif *.tiff *.h5 *.nxs *.mccd *.mar* *.bin *.f32 *.raw);;"
                 "All files (*)")
 NOTE_SECONDS = 10
@@ -181,11 +183,22 @@ class MainWindow(QMainWindow):
             self.export_image(path)
 
     def export_image(self, path: str) -> bool:
-        """Write the image to ``path``; a .png is the view as a figure at data resolution."""
-        if Path(path).suffix.lower() != ".png":
+        """Write the image to ``path``; a .png or .svg is the view as a figure at data resolution."""
+        if Path(path).suffix.lower() not in (".png", ".svg"):
             return self.controller.export_image(path)
-        image = self.image_panel.figure()
-        problem = "no image to export yet" if image is None else save_figure(path, image)
+        return self.export_figure(path)
+
+    def export_figure_dialog(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(self, "Export the view as a figure", "figure.png",
+                                                   ";;".join(FIGURE_FILTERS))
+        if path:
+            self.export_figure(path if Path(path).suffix.lower() in FIGURE_FORMATS
+                               else path + FIGURE_FILTERS.get(chosen, ".png"))
+
+    def export_figure(self, path: str) -> bool:
+        """Write the view as a figure (PNG, TIFF or SVG by the suffix, ``png_export``)."""
+        fig = self.image_panel.figure()
+        problem = "no image to export yet" if fig is None else save_figure(path, fig)
         if problem:
             self.show_error(problem)
             return False

@@ -77,6 +77,8 @@ def _file_menu(window, a: WindowActions) -> None:
     menu.addSeparator()
     a.add(menu, "&Export image\u2026", window.export_image_dialog, ["Ctrl+E"],
           "SMV, CBF, EDF, TIFF, raw float32 or a PNG of the view")
+    a.add(menu, "Export &figure\u2026", window.export_figure_dialog, ["Ctrl+Shift+F"],
+          "The view at data resolution with colour bar, rings and title: PNG, TIFF or SVG")
     a.add(menu, "Export trace &comparison\u2026", window.export_comparison_dialog, ["Ctrl+Shift+E"],
           "The comparison table as text, CSV or JSON")
     menu.addSeparator()
