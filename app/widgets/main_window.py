@@ -127,6 +127,8 @@ class MainWindow(QMainWindow):
         c.simulations.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
         c.traces.busy_changed.connect(lambda busy: self._on_work_changed(busy, "tracing\u2026"))
         c.live_c.busy_changed.connect(lambda busy: self._on_work_changed(busy, "running the C program\u2026"))
+        c.live_c.busy_changed.connect(self.trace_panel.set_live_c_running)
+        c.live_c.progress.connect(self.trace_panel.set_live_c_status)
         self.cancel_button.clicked.connect(c.cancel)
         self.image_panel.pixel_clicked.connect(c.trace)
         self.image_panel.pixel_hovered.connect(self._on_hovered)

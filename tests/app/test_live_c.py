@@ -59,3 +59,17 @@ def test_trace_arguments_use_absolute_input_paths(tmp_path, monkeypatch, fast_ar
     args = trace_arguments(config, 1, 2)
     assert args[args.index("-hkl") + 1] == str(tmp_path / "P1.hkl")
     assert args[-3:] == ["-trace_pixel", "1", "2"]
+
+
+def test_trace_panel_shows_the_c_program_progress(qtbot, make_window, fast_args, tmp_path):
+    binary = stand_in_c_binary(tmp_path, linger_s=1.0)
+    window = make_window(fast_args)
+    window.controller.c_binary = str(binary)
+    panel = window.trace_panel
+    window.controller.trace(368, 262)
+    assert panel.live_c_busy.isVisible()
+    assert panel.live_c_status.text().startswith("C program on pixel (368, 262): running")
+    qtbot.waitUntil(lambda: "144 trace lines so far" in panel.live_c_status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: window.state.c_trace is not None, timeout=10000)
+    assert not panel.live_c_busy.isVisible()
+    assert panel.live_c_status.text().startswith("C trace of pixel (368, 262) read in")
