@@ -255,7 +255,8 @@ class ImagePanel(QWidget):
             return None
         point = self.view_box.mapSceneToView(scene_pos)
         pixel = pixel_at(point.x(), point.y())
-        return pixel if on_image(pixel, self.state.shape) else None
+        shown = self.state.shape if self.item.image is None else self.item.image.shape  # any image viewed
+        return pixel if on_image(pixel, shown) else None
 
     def _on_mouse_moved(self, scene_pos) -> None:
         pixel = self._pixel_under(scene_pos)

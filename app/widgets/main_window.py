@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
         self.controller.trace(slow, fast)
 
     def _on_hovered(self, slow: int, fast: int) -> None:
-        self.readout.setText(readout(self.state, slow, fast))
+        self.readout.setText(readout(self.state, slow, fast, self.display.value.view))
 
     def _on_busy_changed(self, busy: bool) -> None:
         self.progress.setVisible(busy)
