@@ -38,8 +38,11 @@ class LineTracePanel(QWidget):
         self.quantity = QComboBox()
         self.quantity.addItems(line_quantities())
         self.quantity.setCurrentText(DEFAULT_QUANTITY)
+        self.quantity.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.quantity.setMinimumContentsLength(12)  # the dock's tab group must stay narrow
         self.quantity.setToolTip("Trace quantity to plot (first sub-pixel for per-sub-pixel ones)")
-        self.trace_button = QPushButton("Trace along the line")
+        self.trace_button = QPushButton("Trace line")
+        self.trace_button.setToolTip("Trace every pixel under the Inspect panel's line")
         self.cancel_button = QPushButton("Cancel")
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -56,15 +59,16 @@ class LineTracePanel(QWidget):
         return QSize(400, 420)
 
     def _lay_out(self) -> None:
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Quantity:"))
-        row.addWidget(self.quantity, 1)
-        row.addWidget(self.trace_button)
-        row.addWidget(self.cancel_button)
+        choice, run = QHBoxLayout(), QHBoxLayout()
+        choice.addWidget(QLabel("Quantity:"))
+        choice.addWidget(self.quantity, 1)
+        for widget in (self.trace_button, self.cancel_button):
+            run.addWidget(widget)
+        run.addWidget(self.progress, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(row)
-        layout.addWidget(self.progress)
+        layout.addLayout(choice)
+        layout.addLayout(run)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.note)
 
@@ -117,7 +121,7 @@ class LineTracePanel(QWidget):
         self.curve.setData(self.distance, self.values())
 
     def _set_busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
+        self.progress.setEnabled(busy)
         self.cancel_button.setEnabled(busy)
         self.trace_button.setEnabled(not busy)
         self.progress.setValue(0)
