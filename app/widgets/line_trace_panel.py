@@ -122,6 +122,7 @@ class LineTracePanel(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self.progress.setEnabled(busy)
+        self.progress.setTextVisible(busy)
         self.cancel_button.setEnabled(busy)
         self.trace_button.setEnabled(not busy)
         self.progress.setValue(0)
