@@ -60,6 +60,7 @@ class TracePanel(QWidget):
         self.c_binary.setPlaceholderText("instrumented nanoBragg binary (optional): live C trace on click")
         self.browse_button = QPushButton("Browse\u2026")
         self.live_c_status = QLabel()
+        self.live_c_status.hide()  # shown once a live C run has something to say
         self.live_c_busy = QProgressBar()
         self.live_c_busy.setRange(0, 0)  # the C program does not say how far it is: a busy bar
         self.live_c_busy.setMaximumWidth(80)
@@ -121,11 +122,12 @@ class TracePanel(QWidget):
 
     def set_c_binary(self, path: str) -> None:
         self.c_binary.setText(path)
-        self.live_c_status.setText("")
+        self.set_live_c_status("")
 
     def set_live_c_status(self, text: str) -> None:
         """The live C run's progress or outcome (``app.live_c.LiveCTrace.progress``)."""
         self.live_c_status.setText(text)
+        self.live_c_status.setVisible(bool(text))
 
     def set_live_c_running(self, running: bool) -> None:
         self.live_c_busy.setVisible(running)
