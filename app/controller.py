@@ -99,7 +99,9 @@ class Controller(QObject):
     def trace(self, slow: int, fast: int) -> None:
         """Trace pixel (slow, fast): ours always, the C program's too when a binary is set."""
         if self._image_is_current() and not on_image((slow, fast), self.state.shape):
-            self.status.emit(f"pixel ({slow}, {fast}) is off the detector")
+            rows, cols = self.state.shape
+            self.status.emit(f"pixel ({slow}, {fast}) is off the detector: the simulated detector has"
+                             f" {rows} x {cols} pixels (slow x fast); nothing traced")
             return
         self.state.select_pixel((slow, fast))
         self._follow_example_logs(slow, fast)

@@ -71,20 +71,28 @@ def box(data: np.ndarray, s0: int, s1: int, f0: int, f1: int) -> Tuple[np.ndarra
     return part.sum(axis=0), stats_of(part.ravel(), slows.ravel(), fasts.ravel())
 
 
-def line(data: np.ndarray, start: Tuple[float, float], end: Tuple[float, float]) -> Tuple[np.ndarray, np.ndarray, Stats]:
-    """Samples along the line from view point ``start`` to ``end`` (x = fast, y = slow), one
-    per pixel length: distances from the start (pixels), the values, and their statistics."""
+def line_pixels(start: Tuple[float, float], end: Tuple[float, float],
+                shape: Tuple[int, int]) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pixels under evenly spaced points, one per pixel length, along the line from view
+    point ``start`` to ``end`` (x = fast, y = slow), kept where they lie on an image of
+    ``shape``: (distances from the start in pixels, slows, fasts)."""
     (x0, y0), (x1, y1) = start, end
-    count = max(2, int(math.ceil(math.hypot(x1 - x0, y1 - y0))) + 1)
-    t = np.linspace(0.0, 1.0, count)
-    xs, ys = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
-    fasts, slows = np.floor(xs).astype(np.int64), np.floor(ys).astype(np.int64)
-    inside = (slows >= 0) & (slows < data.shape[0]) & (fasts >= 0) & (fasts < data.shape[1])
+    length = math.hypot(x1 - x0, y1 - y0)
+    t = np.linspace(0.0, 1.0, max(2, int(math.ceil(length)) + 1))
+    fasts = np.floor(x0 + t * (x1 - x0)).astype(np.int64)
+    slows = np.floor(y0 + t * (y1 - y0)).astype(np.int64)
+    inside = (slows >= 0) & (slows < shape[0]) & (fasts >= 0) & (fasts < shape[1])
     if not inside.any():
         raise ValueError("the line lies off the image")
-    values = np.asarray(data, dtype=np.float64)[slows[inside], fasts[inside]]
-    distance = t[inside] * math.hypot(x1 - x0, y1 - y0)
-    return distance, values, stats_of(values, slows[inside], fasts[inside])
+    return t[inside] * length, slows[inside], fasts[inside]
+
+
+def line(data: np.ndarray, start: Tuple[float, float], end: Tuple[float, float]) -> Tuple[np.ndarray, np.ndarray, Stats]:
+    """Samples along the line from view point ``start`` to ``end`` (``line_pixels``):
+    distances from the start (pixels), the values, and their statistics."""
+    distance, slows, fasts = line_pixels(start, end, data.shape)
+    values = np.asarray(data, dtype=np.float64)[slows, fasts]
+    return distance, values, stats_of(values, slows, fasts)
 
 
 def radial_profile(values: np.ndarray, resolution_A: np.ndarray, bins: int = 100) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:

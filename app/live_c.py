@@ -6,6 +6,8 @@ renders 25 pixels instead of the whole detector (its trace of the pixel is the s
 pixel's value does not depend on the others), in a fresh temporary folder (its image
 files land there and are thrown away). Its printed output is read as a C trace log. A
 newer run kills an older one, so the C trace on show is always for the pixel last asked for.
+While it runs, ``progress`` says every ``PROGRESS_MS`` how long it has run and how many
+trace lines it has printed; at the end, how long it took or that it failed.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import shlex
 from dataclasses import replace
 from typing import List, Optional, Tuple
 
-from PyQt6.QtCore import QObject, QProcess, QTemporaryDir, pyqtSignal
+from PyQt6.QtCore import QElapsedTimer, QObject, QProcess, QTemporaryDir, QTimer, pyqtSignal
 
 from sim.cli_args import format_args
 from sim.config import SimConfig
@@ -38,6 +40,8 @@ def absolute_paths(config: SimConfig) -> SimConfig:
 
 #: Pixels on each side of the traced one that the C renders.
 ROI_HALF = 2
+#: How often a running C program's progress is reported.
+PROGRESS_MS = 100
 
 
 def trace_arguments(config: SimConfig, slow: int, fast: int) -> List[str]:
@@ -54,6 +58,7 @@ class LiveCTrace(QObject):
     finished = pyqtSignal(object)
     failed = pyqtSignal(str)
     busy_changed = pyqtSignal(bool)
+    progress = pyqtSignal(str)
 
     def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
@@ -61,6 +66,10 @@ class LiveCTrace(QObject):
         self._folder: Optional[QTemporaryDir] = None
         self._pixel: Tuple[int, int] = (0, 0)
         self._command = ""
+        self._output = bytearray()
+        self._clock = QElapsedTimer()
+        self._ticker = QTimer(self, interval=PROGRESS_MS)
+        self._ticker.timeout.connect(self._report_progress)
 
     @property
     def busy(self) -> bool:
@@ -78,9 +87,23 @@ class LiveCTrace(QObject):
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         process.finished.connect(self._on_finished)
         process.errorOccurred.connect(self._on_error)
+        process.readyReadStandardOutput.connect(self._read_output)
         self._process = process
+        self._output = bytearray()
+        self._clock.start()
         process.start(binary, arguments)
+        self._ticker.start()
         self.busy_changed.emit(True)
+        self._report_progress()
+
+    def _read_output(self) -> None:
+        if self._process is not None and self.sender() is self._process:
+            self._output += bytes(self._process.readAll())
+
+    def _report_progress(self) -> None:
+        lines = self._output.count(b"TRACE_C")
+        self.progress.emit(f"C program on pixel ({self._pixel[0]}, {self._pixel[1]}): running"
+                           f" {self._clock.elapsed() / 1000:.1f} s, {lines} trace lines so far")
 
     def stop(self) -> None:
         """Kill the run in progress, if any; it reports nothing."""
@@ -89,6 +112,8 @@ class LiveCTrace(QObject):
             return
         process.finished.disconnect(self._on_finished)
         process.errorOccurred.disconnect(self._on_error)
+        process.readyReadStandardOutput.disconnect(self._read_output)
+        self._ticker.stop()
         if process.state() != QProcess.ProcessState.NotRunning:
             process.kill()
             process.waitForFinished(2000)
@@ -99,15 +124,19 @@ class LiveCTrace(QObject):
         process = self._process
         if process is None or self.sender() is not process:
             return
-        output = bytes(process.readAll()).decode("utf-8", errors="replace")
+        self._output += bytes(process.readAll())
+        output = self._output.decode("utf-8", errors="replace")
         origin = f"{process.program()} -trace_pixel {self._pixel[0]} {self._pixel[1]}"
+        seconds = self._clock.elapsed() / 1000
         self._finish()
         try:
             record = parse_trace_text(output, origin, expected_pixel=self._pixel)
         except InputError as err:
             tail = f" (exit code {exit_code})" if exit_code else ""
+            self.progress.emit(f"C program on pixel {self._pixel} failed after {seconds:.2f} s{tail}")
             self.failed.emit(f"live C trace failed{tail}: {err}")
             return
+        self.progress.emit(f"C trace of pixel ({self._pixel[0]}, {self._pixel[1]}) read in {seconds:.2f} s")
         if not record.meta.get("command"):
             record.meta["command"] = self._command
         self.finished.emit(CTrace(record, origin, live=True))
@@ -118,9 +147,11 @@ class LiveCTrace(QObject):
             return
         message = f"cannot start the C program {process.program()!r}: {process.errorString()}"
         self._finish()
+        self.progress.emit("the C program did not start")
         self.failed.emit(message)
 
     def _finish(self) -> None:
+        self._ticker.stop()
         process, self._process = self._process, None
         if process is not None:
             process.deleteLater()

@@ -148,19 +148,22 @@ def open_window(options, settings: Settings, batch: bool = False):
     In a ``batch`` run (--quit) errors go to stderr instead of dialogs.
     Raises InputError for a bad --args line or --c-trace log, before any work starts.
     """
-    from .controller import Controller
-    from .state import RunOptions, ViewerState
-    from .widgets.main_window import MainWindow
-    from .worker import available_devices
+    from sim.trace.c_log import load_trace_log
 
-    parsed = _initial_args(options, settings)
+    parsed = _initial_args(options, settings)  # first: bad input is told before torch loads (2 s)
     c_trace = options.c_trace
     if c_trace is None and parsed.config == example_config():
         c_trace = str(example_trace_log())
+    record = None if c_trace is None else load_trace_log(c_trace)
+    from .controller import Controller
+    from .state import CTrace, RunOptions, ViewerState
+    from .widgets.main_window import MainWindow
+    from .worker import available_devices
+
     state = ViewerState(parsed.config, RunOptions(parsed.device or available_devices()[-1], parsed.dtype))
     controller = Controller(state)
-    if c_trace is not None:
-        _load_trace_or_raise(controller, c_trace)
+    if record is not None:
+        state.set_c_trace(CTrace(record, c_trace))
     window = MainWindow(state, controller, settings, available_devices())
     window.dialogs = not batch
     if options.c_binary is not None:
@@ -195,10 +198,3 @@ def _parse(text: str, what: str):
         return parse_args(argv)
     except InputError as err:
         raise InputError(f"{what}: {err}") from None
-
-
-def _load_trace_or_raise(controller, path: str) -> None:
-    from sim.trace.c_log import load_trace_log
-    from .state import CTrace
-
-    controller.state.set_c_trace(CTrace(load_trace_log(path), path))

@@ -8,11 +8,12 @@ Coordinates are the image panel's: x along fast, y along slow, in pixels, with p
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import List, Optional, Tuple
 
 from sim.pixel_info import pixel_info, resolution_ring_radius_px
 
-from .display import on_image
+from .display import OURS, on_image
 
 #: Resolutions (Angstrom) that rings may be drawn at, low to high resolution.
 NICE_RESOLUTIONS_A = (50.0, 30.0, 20.0, 15.0, 10.0, 8.0, 6.0, 5.0, 4.0, 3.5, 3.0, 2.5, 2.2, 2.0,
@@ -47,8 +48,11 @@ def rings_are_exact(model) -> bool:
     return det.twotheta_deg == 0.0 and all(a == 0.0 for a in det.rot_deg) and det.fdet_vector is None
 
 
-def readout(state, slow: int, fast: int) -> str:
-    """Status-bar text for pixel (slow, fast): values, d, 2theta and fractional hkl."""
+def readout(state, slow: int, fast: int, view: str = OURS) -> str:
+    """Status-bar text for pixel (slow, fast) of ``view``: values, d, 2theta and fractional hkl;
+    for an image viewed but not compared (another size), its value and where the pixel lies."""
+    if view != OURS and state.image_comparison is None and state.reference is not None:
+        return _viewed(state, slow, fast)
     if not on_image((slow, fast), state.shape):
         return f"slow {slow}  fast {fast}  (off the detector)"
     parts = [f"slow {slow}  fast {fast}", _values(state, slow, fast)]
@@ -56,6 +60,21 @@ def readout(state, slow: int, fast: int) -> str:
     if geometry:
         parts.append(geometry)
     return "    ".join(parts)
+
+
+def _viewed(state, slow: int, fast: int) -> str:
+    """Readout over an image that is not compared with ours: its own value, and whether the
+    pixel exists on the simulated detector (the pixel a click traces)."""
+    reference = state.reference
+    rows, cols = reference.data.shape
+    name = f"{Path(reference.source).name}, {rows} x {cols}"
+    if not on_image((slow, fast), (rows, cols)):
+        return f"slow {slow}  fast {fast}  (off {name})"
+    value = f"slow {slow}  fast {fast}    {reference.data[slow, fast]:.6g} {reference.units}  ({name}, not compared)"
+    if state.shape is None:
+        return value
+    where = "on" if on_image((slow, fast), state.shape) else "outside"
+    return f"{value}    {where} the simulated detector ({state.shape[0]} x {state.shape[1]})"
 
 
 def _values(state, slow: int, fast: int) -> str:

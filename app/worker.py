@@ -233,3 +233,23 @@ def sensitivity_job(config, slow: int, fast: int) -> Job:
 
         return [(r.flag, r.unit, r.value, r.derivative) for r in pixel_sensitivity(config, slow, fast)]
     return job
+
+
+def line_trace_job(config, pixels, device: str, dtype: str, model=None) -> Job:
+    """A job that traces each of ``pixels`` [(slow, fast), ...] in turn and returns their
+    trace records; it reports progress and stops at ``cancel`` between pixels."""
+    if model is not None and model.config != config:
+        model = None
+
+    def job(progress, cancel):
+        from sim.model import build_model
+
+        built = model if model is not None else build_model(config)
+        records = []
+        for i, (slow, fast) in enumerate(pixels):
+            if cancel():
+                raise SimulationCancelled("line trace cancelled")
+            records.append(trace_pixel(config, slow, fast, device=device, dtype=dtype, model=built))
+            progress((i + 1) / len(pixels))
+        return records
+    return job

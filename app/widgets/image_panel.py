@@ -21,11 +21,13 @@ from .colour_bar import ColourBar
 from .colormaps import colormap
 from .display_controls import DisplayControls
 from .overlays import Overlays
-from .png_export import figure
+from .png_export import Figure
 from .side_by_side import SideBySide
 
 
 BLINK_MS = 600
+#: Pixels shown on each side of the spot by "zoom to spot".
+SPOT_HALF_PX = 12
 STALE_BACKGROUND = "#ffcf8a"
 STALE_OPACITY = 0.45
 STALE_SIMULATING = "Simulating the new parameters\u2026 the image still shows the previous ones."
@@ -155,6 +157,15 @@ class ImagePanel(QWidget):
         self.view_box.enableAutoRange()
         self.view_box.autoRange(padding=0.02)
 
+    def zoom_to_spot(self, pixel: Optional[Tuple[int, int]] = None, half: int = SPOT_HALF_PX) -> None:
+        """Centre the view on ``pixel`` (the traced one by default), ``2 half + 1`` pixels wide."""
+        pixel = pixel or self.state.pixel
+        if pixel is None:
+            return
+        x, y = pixel[1] + 0.5, pixel[0] + 0.5
+        self.view_box.setRange(xRange=(x - half - 0.5, x + half + 0.5), yRange=(y - half - 0.5, y + half + 0.5),
+                               padding=0)
+
     def auto_contrast(self) -> None:
         """Levels from the display's percentile, for the data on show."""
         data = self.item.image
@@ -167,7 +178,7 @@ class ImagePanel(QWidget):
             return None
         value = self.display.value
         title = f"{value.view} ({value.scale}): {format_command(self.state.config)}"
-        return figure(self.item.image, tuple(self.histogram.getLevels()), self.histogram.lookup_table(),
+        return Figure(self.item.image, tuple(self.histogram.getLevels()), self.histogram.lookup_table(),
                       title, self.units(), self.state.model, value.show_rings, value.show_beam)
 
     def values(self):
@@ -244,7 +255,8 @@ class ImagePanel(QWidget):
             return None
         point = self.view_box.mapSceneToView(scene_pos)
         pixel = pixel_at(point.x(), point.y())
-        return pixel if on_image(pixel, self.state.shape) else None
+        shown = self.state.shape if self.item.image is None else self.item.image.shape  # any image viewed
+        return pixel if on_image(pixel, shown) else None
 
     def _on_mouse_moved(self, scene_pos) -> None:
         pixel = self._pixel_under(scene_pos)

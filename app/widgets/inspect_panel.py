@@ -142,6 +142,14 @@ class InspectPanel(QWidget):
         self.stats.setText(f"{len(mean)} shells from {1 / inverse_d[-1]:.3g} to {1 / inverse_d[0]:.3g} \u00c5;"
                            f" mean {self.image_panel.units()} per pixel in each")
 
+    def line_ends(self):
+        """The ends ((x0, y0), (x1, y1)) in view coordinates of the line profile's line; None
+        when no line is drawn."""
+        if not isinstance(self.roi, pg.LineSegmentROI):
+            return None
+        start, end = (self.roi.mapToParent(h.pos()) for h in self.roi.getHandles())
+        return (start.x(), start.y()), (end.x(), end.y())
+
     def clear_roi(self) -> None:
         if self.roi is not None:
             self.image_panel.view_box.removeItem(self.roi)
@@ -162,8 +170,7 @@ class InspectPanel(QWidget):
             return
         try:
             if isinstance(roi, pg.LineSegmentROI):
-                start, end = (roi.mapToParent(h.pos()) for h in roi.getHandles())
-                x, values, stats = line(data, (start.x(), start.y()), (end.x(), end.y()))
+                x, values, stats = line(data, *self.line_ends())
                 self.plot.setLabel("bottom", "along the line (pixels)")
             else:
                 pos, size = roi.pos(), roi.size()

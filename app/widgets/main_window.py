@@ -22,9 +22,10 @@ from .explain_panel import ExplainPanel
 from .image_panel import ImagePanel
 from .inspect_panel import InspectPanel
 from .layout import apply_default_layout
+from .line_trace_panel import LineTracePanel
 from .menus import build_menus
 from .params_panel import ParamsPanel
-from .png_export import save_figure
+from .png_export import FIGURE_FORMATS, save_figure
 from .trace_panel import TracePanel
 from .trace_plots import TracePlots
 
@@ -34,7 +35,9 @@ OPEN_FILTERS = ("C trace logs (*.log *.txt *.trace);;C images (*.bin *.f32 *.raw
 IMAGE_FILTERS = {"SMV, C scaling (*.img)": ".img", "CBF, integer counts (*.cbf)": ".cbf",
                  "NeXus NXmx, integer counts (*.h5)": ".h5",
                  "EDF, float32 (*.edf)": ".edf", "TIFF, float32 (*.tif)": ".tif",
-                 "Raw float32 (*.bin)": ".bin", "PNG figure of the view (*.png)": ".png"}
+                 "Raw float32 (*.bin)": ".bin", "PNG figure of the view (*.png)": ".png",
+                 "SVG figure of the view (*.svg)": ".svg"}
+FIGURE_FILTERS = {"PNG (*.png)": ".png", "TIFF, 8-bit RGB (*.tiff)": ".tiff", "SVG (*.svg)": ".svg"}
 VIEW_FILTERS = ("Images (*.img *.smv *.cbf *.edf *.tif *.tiff *.h5 *.nxs *.mccd *.mar* *.bin *.f32 *.raw);;"
                 "All files (*)")
 NOTE_SECONDS = 10
@@ -81,9 +84,11 @@ class MainWindow(QMainWindow):
         self.inspect_panel = InspectPanel(self.image_panel)
         self.inspect_dock = self._dock("Inspect", self.inspect_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.plots_dock = self._dock("Trace plots", TracePlots(self.state), Qt.DockWidgetArea.RightDockWidgetArea)
+        self.line_trace_dock = self._dock("Trace along line", LineTracePanel(self.state, self.inspect_panel),
+                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self.explain_panel = ExplainPanel(self.state)
         self.explain_dock = self._dock("Explain difference", self.explain_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        for dock in (self.inspect_dock, self.plots_dock, self.explain_dock):
+        for dock in (self.inspect_dock, self.plots_dock, self.line_trace_dock, self.explain_dock):
             self.tabifyDockWidget(self.trace_dock, dock)  # stacked, they would need 800 px
         self.trace_dock.raise_()
         self.explain_panel.error.connect(self.show_error)
@@ -122,6 +127,8 @@ class MainWindow(QMainWindow):
         c.simulations.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
         c.traces.busy_changed.connect(lambda busy: self._on_work_changed(busy, "tracing\u2026"))
         c.live_c.busy_changed.connect(lambda busy: self._on_work_changed(busy, "running the C program\u2026"))
+        c.live_c.busy_changed.connect(self.trace_panel.set_live_c_running)
+        c.live_c.progress.connect(self.trace_panel.set_live_c_status)
         self.cancel_button.clicked.connect(c.cancel)
         self.image_panel.pixel_clicked.connect(c.trace)
         self.image_panel.pixel_hovered.connect(self._on_hovered)
@@ -178,11 +185,22 @@ class MainWindow(QMainWindow):
             self.export_image(path)
 
     def export_image(self, path: str) -> bool:
-        """Write the image to ``path``; a .png is the view as a figure at data resolution."""
-        if Path(path).suffix.lower() != ".png":
+        """Write the image to ``path``; a .png or .svg is the view as a figure at data resolution."""
+        if Path(path).suffix.lower() not in (".png", ".svg"):
             return self.controller.export_image(path)
-        image = self.image_panel.figure()
-        problem = "no image to export yet" if image is None else save_figure(path, image)
+        return self.export_figure(path)
+
+    def export_figure_dialog(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(self, "Export the view as a figure", "figure.png",
+                                                   ";;".join(FIGURE_FILTERS))
+        if path:
+            self.export_figure(path if Path(path).suffix.lower() in FIGURE_FORMATS
+                               else path + FIGURE_FILTERS.get(chosen, ".png"))
+
+    def export_figure(self, path: str) -> bool:
+        """Write the view as a figure (PNG, TIFF or SVG by the suffix, ``png_export``)."""
+        fig = self.image_panel.figure()
+        problem = "no image to export yet" if fig is None else save_figure(path, fig)
         if problem:
             self.show_error(problem)
             return False
@@ -229,6 +247,7 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:
+        self.line_trace_dock.widget().task.stop()
         self.controller.shutdown()
         self.settings.save_window(self)
         self.settings.sync()
@@ -242,7 +261,7 @@ class MainWindow(QMainWindow):
         self.controller.trace(slow, fast)
 
     def _on_hovered(self, slow: int, fast: int) -> None:
-        self.readout.setText(readout(self.state, slow, fast))
+        self.readout.setText(readout(self.state, slow, fast, self.display.value.view))
 
     def _on_busy_changed(self, busy: bool) -> None:
         self.progress.setVisible(busy)

@@ -1,7 +1,7 @@
 """The main window's menus, actions and keyboard shortcuts.
 
 Ctrl+O open (C trace log or C image), Ctrl+E export the image, Ctrl+Shift+E export the
-trace comparison, T trace the pixel under the mouse, Ctrl+0 or A reset the zoom, F5
+trace comparison, T trace the pixel under the mouse, Ctrl+0 or A reset the zoom, Z zoom to the traced pixel, F5
 simulate again, Esc cancel, Ctrl+Shift+C / Ctrl+Shift+V copy / paste a command line.
 Single-key shortcuts (T, A, B, R, and the arrow keys, which move the traced pixel) act only
 while the image has the keyboard focus, so that they never fire while typing into a field.
@@ -77,6 +77,8 @@ def _file_menu(window, a: WindowActions) -> None:
     menu.addSeparator()
     a.add(menu, "&Export image\u2026", window.export_image_dialog, ["Ctrl+E"],
           "SMV, CBF, EDF, TIFF, raw float32 or a PNG of the view")
+    a.add(menu, "Export &figure\u2026", window.export_figure_dialog, ["Ctrl+Shift+F"],
+          "The view at data resolution with colour bar, rings and title: PNG, TIFF or SVG")
     a.add(menu, "Export trace &comparison\u2026", window.export_comparison_dialog, ["Ctrl+Shift+E"],
           "The comparison table as text, CSV or JSON")
     menu.addSeparator()
@@ -102,6 +104,8 @@ def _edit_menu(window, a: WindowActions) -> None:
 def _view_menu(window, a: WindowActions) -> None:
     menu = window.menuBar().addMenu("&View")
     a.add(menu, "&Reset zoom", window.image_panel.reset_zoom, ["Ctrl+0", "A"])
+    a.add(menu, "&Zoom to traced pixel", window.image_panel.zoom_to_spot, ["Z"],
+          "Centre the view on the traced pixel, 25 pixels across")
     a.add(menu, "&Auto-contrast", window.image_panel.auto_contrast, ["Ctrl+Shift+A"])
     menu.addSeparator()
     for text, field, key in (("Beam &centre", "show_beam", "B"), ("Resolution &rings", "show_rings", "R")):
@@ -111,6 +115,7 @@ def _view_menu(window, a: WindowActions) -> None:
     menu.addAction(window.trace_dock.toggleViewAction())
     menu.addAction(window.inspect_dock.toggleViewAction())
     menu.addAction(window.plots_dock.toggleViewAction())
+    menu.addAction(window.line_trace_dock.toggleViewAction())
     a.add(menu, "Reset &layout", window.reset_layout, [], "Put the panels back where they start")
 
 

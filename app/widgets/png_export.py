@@ -1,5 +1,7 @@
-"""The view as a figure: a PNG at the data's resolution (one image pixel per detector pixel)
-with the colour map, a colour bar labelled in the data's units, rings, beam and a title.
+"""The view as a figure at the data's resolution (one image pixel per detector pixel) with
+the colour map, a colour bar labelled in the data's units, rings, beam and a title; saved
+as PNG or TIFF (8-bit RGB), or SVG (title, rings, beam and colour-bar labels as vectors, the
+image embedded at data resolution).
 
 Drawn from the data and the display settings, not grabbed from the screen, so the file
 does not depend on the window's size or zoom.
@@ -7,16 +9,21 @@ does not depend on the window's size or zoom.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
-from PyQt6.QtCore import QPointF, QRectF, Qt
+from PyQt6.QtCore import QPointF, QRectF, QSize, Qt
 from PyQt6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PyQt6.QtSvg import QSvgGenerator
 
 from ..readout import beam_centre_px, ring_radii, rings_are_exact
 
 MARGIN, TITLE_PX, BAR_PX, BAR_LABELS_PX, TICKS = 12, 34, 24, 90, 5
 RING_COLOUR, BEAM_COLOUR = QColor(30, 120, 230), QColor(0, 150, 255)
+#: Figure file formats by suffix (Qt's writer names; SVG through QSvgGenerator).
+FIGURE_FORMATS = {".png": "PNG", ".tif": "TIFF", ".tiff": "TIFF", ".svg": "SVG"}
 
 
 def colours(values: np.ndarray, levels: Tuple[float, float], lut: np.ndarray) -> np.ndarray:
@@ -28,29 +35,48 @@ def colours(values: np.ndarray, levels: Tuple[float, float], lut: np.ndarray) ->
     return np.ascontiguousarray(lut[index][..., :3], dtype=np.uint8)
 
 
-def figure(values: np.ndarray, levels: Tuple[float, float], lut: np.ndarray, title: str, units: str,
-           model=None, show_rings: bool = True, show_beam: bool = True) -> QImage:
-    """The figure as a QImage: title, image at data resolution with overlays, colour bar."""
-    rows, cols = values.shape
-    width = MARGIN + cols + MARGIN + BAR_PX + BAR_LABELS_PX
-    height = TITLE_PX + rows + MARGIN
-    out = QImage(width, height, QImage.Format.Format_RGB32)
-    out.fill(QColor("white"))
-    rgb = colours(values, levels, lut)
-    picture = QImage(rgb.data, cols, rows, 3 * cols, QImage.Format.Format_RGB888).copy()
-    painter = QPainter(out)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    _title(painter, title, width)
-    painter.drawImage(MARGIN, TITLE_PX, picture)
-    if model is not None:
-        painter.save()
-        painter.setClipRect(QRectF(MARGIN, TITLE_PX, cols, rows))
-        painter.translate(MARGIN, TITLE_PX)
-        _overlays(painter, model, show_rings, show_beam)
-        painter.restore()
-    _colour_bar(painter, lut, levels, units, QRectF(MARGIN + cols + MARGIN, TITLE_PX, BAR_PX, rows))
-    painter.end()
-    return out
+@dataclass(frozen=True)
+class Figure:
+    """What a figure shows: ``values`` (slow, fast) through ``lut`` over ``levels``, in ``units``."""
+
+    values: np.ndarray
+    levels: Tuple[float, float]
+    lut: np.ndarray
+    title: str
+    units: str
+    model: object = None
+    show_rings: bool = True
+    show_beam: bool = True
+
+    def size(self) -> QSize:
+        rows, cols = self.values.shape
+        return QSize(MARGIN + cols + MARGIN + BAR_PX + BAR_LABELS_PX, TITLE_PX + rows + MARGIN)
+
+    def paint(self, painter: QPainter) -> None:
+        """Title, image at data resolution with overlays, colour bar."""
+        rows, cols = self.values.shape
+        width = self.size().width()
+        painter.fillRect(QRectF(0, 0, width, self.size().height()), QColor("white"))
+        rgb = colours(self.values, self.levels, self.lut)
+        picture = QImage(rgb.data, cols, rows, 3 * cols, QImage.Format.Format_RGB888).copy()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        _title(painter, self.title, width)
+        painter.drawImage(MARGIN, TITLE_PX, picture)
+        if self.model is not None:
+            painter.save()
+            painter.setClipRect(QRectF(MARGIN, TITLE_PX, cols, rows))
+            painter.translate(MARGIN, TITLE_PX)
+            _overlays(painter, self.model, self.show_rings, self.show_beam)
+            painter.restore()
+        _colour_bar(painter, self.lut, self.levels, self.units,
+                    QRectF(MARGIN + cols + MARGIN, TITLE_PX, BAR_PX, rows))
+
+    def image(self) -> QImage:
+        out = QImage(self.size(), QImage.Format.Format_RGB32)
+        painter = QPainter(out)
+        self.paint(painter)
+        painter.end()
+        return out
 
 
 def _title(painter: QPainter, title: str, width: int) -> None:
@@ -97,6 +123,21 @@ def _colour_bar(painter: QPainter, lut: np.ndarray, levels: Sequence[float], uni
     painter.drawText(QPointF(rect.right() + 6, rect.top() - 6), units)
 
 
-def save_figure(path: str, image: QImage) -> Optional[str]:
-    """Write ``image`` as a PNG; the problem as one line, or None."""
-    return None if image.save(str(path), "PNG") else f"{path}: cannot write the PNG"
+def save_figure(path: str, fig: Figure) -> Optional[str]:
+    """Write ``fig`` as PNG, TIFF or SVG, chosen by the suffix; the problem as one line, or None."""
+    fmt = FIGURE_FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        return f"{path}: a figure is written as {', '.join(FIGURE_FORMATS)}"
+    if fmt != "SVG":
+        return None if fig.image().save(str(path), fmt) else f"{path}: cannot write the {fmt} figure"
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(fig.size())
+    generator.setViewBox(QRectF(0, 0, fig.size().width(), fig.size().height()))
+    generator.setTitle(fig.title)
+    painter = QPainter()
+    if not painter.begin(generator):
+        return f"{path}: cannot write the SVG figure"
+    fig.paint(painter)
+    painter.end()
+    return None if Path(path).is_file() else f"{path}: cannot write the SVG figure"

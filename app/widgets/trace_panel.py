@@ -3,6 +3,7 @@
 The banner says the one thing that matters (hint, pixel mismatch with a jump button, first
 divergence with a button that shows it, or agreement). The panel asks for actions through
 signals (load, export, jump, C binary) and the main window wires them to the controller.
+Under the C binary, a live C run's progress (time, trace lines read) and its outcome.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from PyQt6.QtCore import QItemSelectionModel, QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QFrame, QHBoxLayout, QHeaderView,
-                             QLabel, QLineEdit, QMenu, QPushButton, QTableView, QToolButton,
+                             QLabel, QLineEdit, QMenu, QProgressBar, QPushButton, QTableView, QToolButton,
                              QVBoxLayout, QWidget)
 
 from ..trace_summary import AGREE, DIVERGENCE, FAILED, FOREIGN, HINT, MISMATCH, ONE_SIDED, PENDING, banner
@@ -58,6 +59,13 @@ class TracePanel(QWidget):
         self.c_binary = QLineEdit()
         self.c_binary.setPlaceholderText("instrumented nanoBragg binary (optional): live C trace on click")
         self.browse_button = QPushButton("Browse\u2026")
+        self.live_c_status = QLabel()
+        self.live_c_status.hide()  # shown once a live C run has something to say
+        self.live_c_busy = QProgressBar()
+        self.live_c_busy.setRange(0, 0)  # the C program does not say how far it is: a busy bar
+        self.live_c_busy.setMaximumWidth(80)
+        self.live_c_busy.setMaximumHeight(12)
+        self.live_c_busy.hide()
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter quantities (name, unit, meaning)")
         self.search.setClearButtonEnabled(True)
@@ -77,6 +85,7 @@ class TracePanel(QWidget):
         layout.addLayout(_row(QLabel("C trace:"), (self.source, 1), self.load_button, self.export_button))
         layout.addWidget(self.command)
         layout.addLayout(_row(QLabel("C binary:"), (self.c_binary, 1), self.browse_button))
+        layout.addLayout(_row(self.live_c_busy, (self.live_c_status, 1)))
         layout.addLayout(_row((self.search, 1), self.differences_only, QLabel("rtol"), self.rtol))
         layout.addWidget(self.table, 1)
 
@@ -113,6 +122,15 @@ class TracePanel(QWidget):
 
     def set_c_binary(self, path: str) -> None:
         self.c_binary.setText(path)
+        self.set_live_c_status("")
+
+    def set_live_c_status(self, text: str) -> None:
+        """The live C run's progress or outcome (``app.live_c.LiveCTrace.progress``)."""
+        self.live_c_status.setText(text)
+        self.live_c_status.setVisible(bool(text))
+
+    def set_live_c_running(self, running: bool) -> None:
+        self.live_c_busy.setVisible(running)
 
     def show_row(self, row) -> None:
         """Select and scroll to ``row`` of the comparison (clearing a filter that hides it)."""

@@ -33,9 +33,10 @@ def hover_pixel(qtbot, panel, slow: float, fast: float, x_range, y_range):
     panel._on_mouse_moved(panel.view_point((slow, fast)))
 
 
-def stand_in_c_binary(folder: Path, log_dir: Path = EXAMPLE_DIR) -> Path:
+def stand_in_c_binary(folder: Path, log_dir: Path = EXAMPLE_DIR, linger_s: float = 0.0) -> Path:
     """An executable that acts as the instrumented C nanoBragg: it records its arguments and
-    prints the stored golden trace log of the pixel after -trace_pixel (exit 1 if none)."""
+    prints the stored golden trace log of the pixel after -trace_pixel (exit 1 if none), then
+    stays ``linger_s`` seconds before it exits."""
     script = folder / "nanoBragg"
     script.write_text(
         f"#!{sys.executable}\n"
@@ -46,6 +47,7 @@ def stand_in_c_binary(folder: Path, log_dir: Path = EXAMPLE_DIR) -> Path:
         f"log = pathlib.Path({str(log_dir)!r}) / f'trace_s{{args[i + 1]}}_f{{args[i + 2]}}.log'\n"
         "if not log.exists():\n"
         "    print('no golden trace for this pixel'); sys.exit(1)\n"
-        "print(log.read_text(), end='')\n")
+        "print(log.read_text(), end='', flush=True)\n"
+        f"import time; time.sleep({linger_s})\n")
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP)
     return script

@@ -71,3 +71,23 @@ def test_png_export_is_a_figure_at_data_resolution(qtbot, make_window, fast_args
     assert ring_like > 50
     title = png.copy(0, 0, png.width(), TITLE_PX)
     assert any(QColor(title.pixel(x, TITLE_PX // 2)).lightness() < 100 for x in range(MARGIN, 300))
+
+
+def test_figure_exports_as_tiff_and_svg(qtbot, make_window, fast_args, tmp_path, message_boxes):
+    import xml.etree.ElementTree as ElementTree
+
+    window = make_window(fast_args)
+    png, tiff, svg = (tmp_path / f"view.{s}" for s in ("png", "tiff", "svg"))
+    assert window.export_figure(str(png)) and window.export_figure(str(tiff)), message_boxes
+    assert window.export_image(str(svg)), message_boxes
+    png_image, tiff_image = QImage(str(png)), QImage(str(tiff))
+    assert tiff_image.size() == png_image.size()
+    assert tiff_image.convertToFormat(QImage.Format.Format_RGB32) == png_image.convertToFormat(QImage.Format.Format_RGB32)
+    root = ElementTree.parse(svg).getroot()
+    rows, cols = window.state.shape
+    width = MARGIN + cols + MARGIN + BAR_PX + BAR_LABELS_PX
+    assert root.get("viewBox").split() == ["0", "0", str(width), str(TITLE_PX + rows + MARGIN)]
+    texts = "".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    assert "photons" in texts and "\u00c5" in texts  # colour-bar units and ring labels as text
+    assert any(e.tag.endswith("image") for e in root.iter())
+    assert not window.export_figure(str(tmp_path / "view.jpg")) and "a figure is written as" in message_boxes[-1]

@@ -11,7 +11,7 @@ from app.display import DIFFERENCE, OURS, RATIO, THEIRS
 from app.example import example_c_image
 from app.image_compare import COUNTS, PHOTONS
 from sim.agreement import pearson_r
-from tests.app.helpers import click_pixel, wait_idle
+from tests.app.helpers import click_pixel, hover_pixel, wait_idle
 
 
 def test_example_c_image_matches_ours(qtbot, make_window):
@@ -148,3 +148,25 @@ def test_side_by_side_panes_are_linked_and_clickable_and_blink_alternates(qtbot,
     assert panel.histogram.getLevels() == levels  # the same levels for both
     qtbot.waitUntil(lambda: window.display.value.view == OURS, timeout=3000)
     panel.controls.blink.setChecked(False)
+
+
+def test_hover_and_click_cover_a_larger_viewed_image(qtbot, make_window, fast_args, tmp_path, message_boxes):
+    """Over an image of another size every pixel reads its own value; a click outside the
+    simulated detector says so and traces nothing, one inside traces that detector pixel."""
+    window = make_window(fast_args)
+    other = np.arange(600 * 700, dtype=np.float32).reshape(600, 700)
+    EdfImage(data=other).write(str(tmp_path / "big.edf"))
+    assert window.view_image(str(tmp_path / "big.edf"))
+    panel = window.image_panel
+    hover_pixel(qtbot, panel, 550.5, 650.5, x_range=(640, 660), y_range=(540, 560))
+    assert panel.hovered == (550, 650)
+    text = window.readout.text()
+    assert f"{other[550, 650]:.6g} photons" in text and "outside the simulated detector (512 x 512)" in text
+    assert window.inspect_panel.table.item(3, 3).text() == f"{other[550, 650]:.5g}"
+    click_pixel(qtbot, panel, 650.5, 550.5)
+    assert window.state.pixel is None and "off the detector" in window.note.text()
+    hover_pixel(qtbot, panel, 370.5, 262.5, x_range=(255, 270), y_range=(365, 375))
+    assert f"{other[370, 262]:.6g} photons" in window.readout.text() and "on the simulated" in window.readout.text()
+    click_pixel(qtbot, panel, 262.5, 370.5)
+    wait_idle(qtbot, window.controller)
+    assert window.state.our_trace.pixel == (370, 262) and message_boxes == []

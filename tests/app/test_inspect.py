@@ -99,3 +99,20 @@ def test_radial_profile_against_numpy_and_the_readout(qtbot, make_window, fast_a
     panel.show_radial()
     x, y = panel.curve.getData()
     assert np.allclose(x, panel.radial[0]) and np.allclose(y, radial_profile(image, d_map)[1])
+
+
+def test_z_zooms_to_the_traced_pixel(qtbot, make_window, fast_args):
+    from app.widgets.image_panel import SPOT_HALF_PX
+
+    window = make_window(fast_args)
+    window.controller.trace(368, 262)
+    wait_idle(qtbot, window.controller)
+    window.activateWindow()
+    graphics = window.image_panel.graphics
+    graphics.setFocus()
+    qtbot.keyClick(graphics, Qt.Key.Key_Z)
+    (x0, x1), (y0, y1) = window.image_panel.view_box.viewRange()
+    assert np.isclose((x0 + x1) / 2, 262.5) and np.isclose((y0 + y1) / 2, 368.5)
+    assert min(x1 - x0, y1 - y0) == pytest.approx(2 * SPOT_HALF_PX + 1, abs=0.01)  # aspect kept: the other is wider
+    centre = window.image_panel.view_box.mapViewToScene(window.image_panel.view_box.viewRect().center())
+    assert window.image_panel._pixel_under(centre) == (368, 262)

@@ -1,10 +1,14 @@
 """Live C tracing: a click also runs the instrumented C binary for the same pixel (QProcess).
 
-The C program is played by a stand-in executable that prints the stored golden trace log.
+The C program is played by a stand-in executable that prints the stored golden trace log;
+the real instrumented binary is used where NANOBRAGG_C_BINARY names one.
 """
 
+import os
 import shlex
 from dataclasses import replace
+
+import pytest
 
 from sim.cli_args import parse_args
 
@@ -59,3 +63,42 @@ def test_trace_arguments_use_absolute_input_paths(tmp_path, monkeypatch, fast_ar
     args = trace_arguments(config, 1, 2)
     assert args[args.index("-hkl") + 1] == str(tmp_path / "P1.hkl")
     assert args[-3:] == ["-trace_pixel", "1", "2"]
+
+
+def test_trace_panel_shows_the_c_program_progress(qtbot, make_window, fast_args, tmp_path):
+    binary = stand_in_c_binary(tmp_path, linger_s=1.0)
+    window = make_window(fast_args)
+    window.controller.c_binary = str(binary)
+    panel = window.trace_panel
+    window.controller.trace(368, 262)
+    assert panel.live_c_busy.isVisible()
+    assert panel.live_c_status.text().startswith("C program on pixel (368, 262): running")
+    qtbot.waitUntil(lambda: "144 trace lines so far" in panel.live_c_status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: window.state.c_trace is not None, timeout=10000)
+    assert not panel.live_c_busy.isVisible()
+    assert panel.live_c_status.text().startswith("C trace of pixel (368, 262) read in")
+
+
+C_BINARY = os.environ.get("NANOBRAGG_C_BINARY", "")
+
+
+@pytest.mark.skipif(not C_BINARY, reason="set NANOBRAGG_C_BINARY to an instrumented nanoBragg (prints TRACE_C"
+                                         " lines for -trace_pixel) to run the live C trace on the real program")
+def test_roi_live_c_on_the_real_instrumented_binary(qtbot, make_window, fast_args, message_boxes):
+    """The real C program, run with -roi around the clicked pixel, traces the same pixel as
+    we do (one with a stored golden log, one without): every shared quantity agrees within
+    the comparison's tolerance."""
+    window = make_window(fast_args)
+    window.controller.c_binary = C_BINARY
+    for pixel in ((368, 262), (375, 270)):
+        window.controller.trace(*pixel)
+        qtbot.waitUntil(lambda: window.state.c_trace is not None and window.state.c_trace.pixel == pixel
+                        and window.state.our_trace is not None and window.state.our_trace.pixel == pixel,
+                        timeout=30000)
+        assert message_boxes == []
+        c_trace, comparison = window.state.c_trace, window.state.comparison
+        s, f = pixel
+        assert c_trace.live and f"-roi {f - 2} {f + 2} {s - 2} {s + 2}" in c_trace.command
+        assert window.state.c_trace_foreign is None and not window.state.pixel_mismatch
+        assert comparison.first_divergence is None and len(comparison.rows) > 100
+        assert window.trace_panel.live_c_status.text().startswith(f"C trace of pixel ({s}, {f}) read in")
