@@ -168,7 +168,8 @@ def _write_noise(model, image32, mask, geometry, noisefile: str) -> List[str]:
     header = nanobragg_header(geometry, noise=True)
     write_smv(noisefile, counts, header)
     return [f"{photons:.0f} photons on noise image ({overloads} overloads)",
-            f"wrote {noisefile} (SMV with Poisson noise, seed {seed})"] + _long_header_warning(noisefile, header)
+            f"wrote {noisefile} (SMV with Poisson noise, seed {seed})",
+            *_long_header_warning(noisefile, header)]
 
 
 def _long_header_warning(path: str, header: str) -> List[str]:

@@ -48,16 +48,10 @@ def format_for_path(path) -> str:
 
 def check_export_path(path) -> str:
     """The format of ``path``; InputError (naming it) for an unknown suffix or an unwritable folder."""
-    import os
+    from sim.outputs import check_writable
 
     fmt = format_for_path(path)
-    folder = Path(path).parent
-    if Path(path).is_dir():
-        raise InputError("cannot write: Is a directory", str(path))
-    if not folder.is_dir():
-        raise InputError("cannot write: No such file or directory", str(path))
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError("cannot write: Permission denied", str(path))
+    check_writable([str(path)])
     return fmt
 
 
@@ -119,8 +113,9 @@ def export_sweep(path, images: Sequence[np.ndarray], model, phi_starts_deg: Sequ
     if fmt == "cbf":
         from sim.export.cbf import write_cbf_frames
 
-        return [str(p) for p in write_cbf_frames(path, [int32_counts(i, model, scale) for i in images], geoms)]
-    from sim.export.cbf import frame_paths
+        stack = [int32_counts(image, model, scale) for image in images]
+        return [str(p) for p in write_cbf_frames(path, stack, geoms)]
+    from sim.export.files import frame_paths
     from sim.export.smv import write_dials_smv
 
     paths = frame_paths(path, len(images))

@@ -19,7 +19,7 @@ from typing import List, Sequence
 
 import numpy as np
 
-from sim.export.files import write_bytes
+from sim.export.files import frame_paths, write_bytes
 from sim.export.frames import ExportGeometry
 
 _CRLF = "\r\n"
@@ -35,12 +35,6 @@ def cbf_bytes(counts: np.ndarray, geom: ExportGeometry, frame_number: int = 1,
 
 def write_cbf(path, counts: np.ndarray, geom: ExportGeometry) -> None:
     write_bytes(path, cbf_bytes(counts, geom))
-
-
-def frame_paths(path, count: int) -> List[Path]:
-    """``stem_00001.cbf``... beside ``path``, the numbering dials.import reads as a sweep."""
-    path = Path(path)
-    return [path.with_name(f"{path.stem}_{i + 1:05d}{path.suffix}") for i in range(count)]
 
 
 def write_cbf_frames(path, stack: Sequence[np.ndarray], geoms: Sequence[ExportGeometry]) -> List[Path]:
@@ -60,38 +54,45 @@ def _loop(names: Sequence[str], rows: Sequence[Sequence[object]]) -> List[str]:
 
 
 def _header_lines(g: ExportGeometry, shape, frame_number: int, overload: int) -> List[str]:
-    slow_n, fast_n = shape
-    fast_px, slow_px = g.beam_centre_px
-    offset = -fast_px * g.pixel_mm * np.asarray(g.fast) - slow_px * g.pixel_mm * np.asarray(g.slow)
-    px = _num(g.pixel_mm)
+    return ["###CBF: VERSION 1.5", "# nanoBragg simulation, full imgCIF geometry", "",
+            f"data_frame_{frame_number}", "", "_diffrn.id DS1", "",
+            *_source_lines(g), *_detector_lines(), *_goniometer_lines(g),
+            *_scan_lines(g, frame_number), *_axis_lines(g), *_array_lines(g, shape, overload)]
+
+
+def _source_lines(g: ExportGeometry) -> List[str]:
+    return [*_loop(["_diffrn_source.diffrn_id", "_diffrn_source.source", "_diffrn_source.type"],
+                   [["DS1", "simulation", "nanoBragg"]]),
+            *_loop(["_diffrn_radiation.diffrn_id", "_diffrn_radiation.wavelength_id",
+                    "_diffrn_radiation.probe"], [["DS1", "WAVELENGTH1", "x-ray"]]),
+            *_loop(["_diffrn_radiation_wavelength.id", "_diffrn_radiation_wavelength.wavelength",
+                    "_diffrn_radiation_wavelength.wt"], [["WAVELENGTH1", _num(g.wavelength_A), "1.0"]])]
+
+
+def _detector_lines() -> List[str]:
+    return [*_loop(["_diffrn_detector.diffrn_id", "_diffrn_detector.id", "_diffrn_detector.type",
+                    "_diffrn_detector.number_of_axes"], [["DS1", "DETECTOR", "simulated", "1"]]),
+            *_loop(["_diffrn_detector_axis.detector_id", "_diffrn_detector_axis.axis_id"],
+                   [["DETECTOR", "DETECTOR_Z"]]),
+            *_loop(["_diffrn_detector_element.id", "_diffrn_detector_element.detector_id"],
+                   [["ELEMENT1", "DETECTOR"]]),
+            *_loop(["_diffrn_data_frame.id", "_diffrn_data_frame.detector_element_id",
+                    "_diffrn_data_frame.array_id", "_diffrn_data_frame.binary_id"],
+                   [["FRAME1", "ELEMENT1", "ARRAY1", "1"]])]
+
+
+def _scan_lines(g: ExportGeometry, frame_number: int) -> List[str]:
+    """The frame's axis settings: phi range, detector distance, pixel axes at 0."""
+    distance, phi, osc = _num(g.beam_distance_mm), _num(g.phi_start_deg), _num(g.osc_deg)
     return [
-        "###CBF: VERSION 1.5", "# nanoBragg simulation, full imgCIF geometry", "",
-        f"data_frame_{frame_number}", "", "_diffrn.id DS1", "",
-        *_loop(["_diffrn_source.diffrn_id", "_diffrn_source.source", "_diffrn_source.type"],
-               [["DS1", "simulation", "nanoBragg"]]),
-        *_loop(["_diffrn_radiation.diffrn_id", "_diffrn_radiation.wavelength_id",
-                "_diffrn_radiation.probe"], [["DS1", "WAVELENGTH1", "x-ray"]]),
-        *_loop(["_diffrn_radiation_wavelength.id", "_diffrn_radiation_wavelength.wavelength",
-                "_diffrn_radiation_wavelength.wt"], [["WAVELENGTH1", _num(g.wavelength_A), "1.0"]]),
-        *_loop(["_diffrn_detector.diffrn_id", "_diffrn_detector.id", "_diffrn_detector.type",
-                "_diffrn_detector.number_of_axes"], [["DS1", "DETECTOR", "simulated", "1"]]),
-        *_loop(["_diffrn_detector_axis.detector_id", "_diffrn_detector_axis.axis_id"],
-               [["DETECTOR", "DETECTOR_Z"]]),
-        *_loop(["_diffrn_detector_element.id", "_diffrn_detector_element.detector_id"],
-               [["ELEMENT1", "DETECTOR"]]),
-        *_loop(["_diffrn_data_frame.id", "_diffrn_data_frame.detector_element_id",
-                "_diffrn_data_frame.array_id", "_diffrn_data_frame.binary_id"],
-               [["FRAME1", "ELEMENT1", "ARRAY1", "1"]]),
-        *_goniometer_lines(g),
         *_loop(["_diffrn_scan.id", "_diffrn_scan.frame_id_start", "_diffrn_scan.frame_id_end",
                 "_diffrn_scan.frames"], [["SCAN1", "FRAME1", "FRAME1", "1"]]),
         *_loop(["_diffrn_scan_axis.scan_id", "_diffrn_scan_axis.axis_id",
                 "_diffrn_scan_axis.angle_start", "_diffrn_scan_axis.angle_range",
                 "_diffrn_scan_axis.angle_increment", "_diffrn_scan_axis.displacement_start",
                 "_diffrn_scan_axis.displacement_range", "_diffrn_scan_axis.displacement_increment"],
-               [["SCAN1", "GONIOMETER_PHI", _num(g.phi_start_deg), _num(g.osc_deg), _num(g.osc_deg),
-                 "0.0", "0.0", "0.0"],
-                ["SCAN1", "DETECTOR_Z", "0.0", "0.0", "0.0", _num(g.beam_distance_mm), "0.0", "0.0"],
+               [["SCAN1", "GONIOMETER_PHI", phi, osc, osc, "0.0", "0.0", "0.0"],
+                ["SCAN1", "DETECTOR_Z", "0.0", "0.0", "0.0", distance, "0.0", "0.0"],
                 *(["SCAN1", axis, *["0.0"] * 6] for axis in ("ELEMENT_X", "ELEMENT_Y"))]),
         *_loop(["_diffrn_scan_frame.frame_id", "_diffrn_scan_frame.frame_number",
                 "_diffrn_scan_frame.integration_time", "_diffrn_scan_frame.scan_id",
@@ -99,19 +100,29 @@ def _header_lines(g: ExportGeometry, shape, frame_number: int, overload: int) ->
                [["FRAME1", str(frame_number), "1.0", "SCAN1", "2000-01-01T00:00:00"]]),
         *_loop(["_diffrn_scan_frame_axis.frame_id", "_diffrn_scan_frame_axis.axis_id",
                 "_diffrn_scan_frame_axis.angle", "_diffrn_scan_frame_axis.displacement"],
-               [["FRAME1", "GONIOMETER_PHI", _num(g.phi_start_deg), "0.0"],
-                ["FRAME1", "DETECTOR_Z", "0.0", _num(g.beam_distance_mm)],
-                ["FRAME1", "ELEMENT_X", "0.0", "0.0"], ["FRAME1", "ELEMENT_Y", "0.0", "0.0"]]),
-        *_loop(["_axis.id", "_axis.type", "_axis.equipment", "_axis.depends_on",
-                "_axis.vector[1]", "_axis.vector[2]", "_axis.vector[3]",
-                "_axis.offset[1]", "_axis.offset[2]", "_axis.offset[3]"],
-               [["SOURCE", "general", "source", ".", *map(_num, -np.asarray(g.beam)), "0", "0", "0"],
-                ["GRAVITY", "general", "gravity", ".", "0", "-1", "0", "0", "0", "0"],
-                ["GONIOMETER_PHI", "rotation", "goniometer", ".", *map(_num, g.rotation_axis), "0", "0", "0"],
-                ["DETECTOR_Z", "translation", "detector", ".", *map(_num, g.beam), "0", "0", "0"],
-                ["ELEMENT_X", "translation", "detector", "DETECTOR_Z", *map(_num, g.fast),
-                 *map(_num, offset)],
-                ["ELEMENT_Y", "translation", "detector", "ELEMENT_X", *map(_num, g.slow), "0", "0", "0"]]),
+               [["FRAME1", "GONIOMETER_PHI", phi, "0.0"], ["FRAME1", "DETECTOR_Z", "0.0", distance],
+                ["FRAME1", "ELEMENT_X", "0.0", "0.0"], ["FRAME1", "ELEMENT_Y", "0.0", "0.0"]])]
+
+
+def _axis_lines(g: ExportGeometry) -> List[str]:
+    """The axes: the pixel axes hang on DETECTOR_Z, offset from the beam spot to the corner."""
+    fast_px, slow_px = g.beam_centre_px
+    offset = -g.pixel_mm * (fast_px * np.asarray(g.fast) + slow_px * np.asarray(g.slow))
+    return _loop(
+        ["_axis.id", "_axis.type", "_axis.equipment", "_axis.depends_on", "_axis.vector[1]",
+         "_axis.vector[2]", "_axis.vector[3]", "_axis.offset[1]", "_axis.offset[2]", "_axis.offset[3]"],
+        [["SOURCE", "general", "source", ".", *map(_num, -np.asarray(g.beam)), "0", "0", "0"],
+         ["GRAVITY", "general", "gravity", ".", "0", "-1", "0", "0", "0", "0"],
+         ["GONIOMETER_PHI", "rotation", "goniometer", ".", *map(_num, g.rotation_axis), "0", "0", "0"],
+         ["DETECTOR_Z", "translation", "detector", ".", *map(_num, g.beam), "0", "0", "0"],
+         ["ELEMENT_X", "translation", "detector", "DETECTOR_Z", *map(_num, g.fast), *map(_num, offset)],
+         ["ELEMENT_Y", "translation", "detector", "ELEMENT_X", *map(_num, g.slow), "0", "0", "0"]])
+
+
+def _array_lines(g: ExportGeometry, shape, overload: int) -> List[str]:
+    slow_n, fast_n = shape
+    px = _num(g.pixel_mm)
+    return [
         *_loop(["_array_structure_list.array_id", "_array_structure_list.index",
                 "_array_structure_list.dimension", "_array_structure_list.precedence",
                 "_array_structure_list.direction", "_array_structure_list.axis_set_id"],
@@ -129,8 +140,7 @@ def _header_lines(g: ExportGeometry, shape, frame_number: int, overload: int) ->
         *_loop(["_array_structure.id", "_array_structure.encoding_type",
                 "_array_structure.compression_type", "_array_structure.byte_order"],
                [["ARRAY1", "'signed 32-bit integer'", "x-CBF_BYTE_OFFSET", "little_endian"]]),
-        "_array_data.array_id ARRAY1", "_array_data.binary_id 1", "_array_data.data", "",
-    ]
+        "_array_data.array_id ARRAY1", "_array_data.binary_id 1", "_array_data.data", ""]
 
 
 def _goniometer_lines(g: ExportGeometry) -> List[str]:

@@ -10,7 +10,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, List
 
 from sim.errors import InputError
 
@@ -28,16 +28,29 @@ def written_beside(path) -> Iterator[str]:
         os.replace(tmp_name, target)
         tmp_name = None
     except OSError as err:
-        raise InputError(f"cannot write: {err.strerror or err}", str(path)) from None
+        raise InputError(f"cannot write: {_reason(err)}", str(path)) from None
     finally:
         if tmp_name is not None and os.path.exists(tmp_name):
             os.unlink(tmp_name)
+
+
+def frame_paths(path, count: int) -> List[Path]:
+    """``stem_00001.cbf``... beside ``path``, the numbering dials.import reads as a sweep."""
+    path = Path(path)
+    return [path.with_name(f"{path.stem}_{i + 1:05d}{path.suffix}") for i in range(count)]
 
 
 def write_bytes(path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file."""
     with written_beside(path) as tmp, open(tmp, "wb") as handle:
         handle.write(data)
+
+
+def _reason(err: OSError) -> str:
+    """The system's one-line reason (h5py's messages run over several lines)."""
+    if err.errno:
+        return os.strerror(err.errno)
+    return (err.strerror or str(err)).splitlines()[0]
 
 
 def _umask() -> int:

@@ -33,7 +33,8 @@ class ExportGeometry:
     0 is the edge of the first pixel), ``distance_mm`` the perpendicular sample-to-plane
     distance, ``beam_distance_mm`` the sample-to-spot distance along the beam,
     ``rotation_axis`` the spindle, ``phi_start_deg``/``osc_deg`` the image's rotation range,
-    ``sensor_thickness_mm`` the simulated sensor (0 without ``-detector_thick``).
+    ``sensor_thickness_mm`` the simulated sensor (0 without ``-detector_thick``),
+    ``twotheta_deg`` the detector's two-theta swing (already in the vectors; for headers).
     """
 
     fpixels: int
@@ -52,6 +53,7 @@ class ExportGeometry:
     phi_start_deg: float
     osc_deg: float
     sensor_thickness_mm: float
+    twotheta_deg: float
 
     def with_phi(self, phi_start_deg: float, osc_deg: float) -> "ExportGeometry":
         """The same geometry for another rotation range (one frame of a sweep)."""
@@ -118,4 +120,5 @@ def export_geometry(model) -> ExportGeometry:
         rotation_axis=turned(lab["spindle"]),
         phi_start_deg=units.rad_to_deg(model.phi.start_rad),
         osc_deg=units.rad_to_deg(model.phi.osc_rad),
-        sensor_thickness_mm=units.m_to_mm(model.sensor.thick_m))
+        sensor_thickness_mm=units.m_to_mm(model.sensor.thick_m),
+        twotheta_deg=units.rad_to_deg(det.twotheta_rad))

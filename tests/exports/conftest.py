@@ -36,7 +36,8 @@ class Dials:
     def run(self, command: List[str], cwd: Path) -> str:
         """Run one DIALS program in ``cwd``; its log text (fails the test on a non-zero exit)."""
         done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+        assert done.returncode == 0, \
+            f"{' '.join(command)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
         return done.stdout
 
 

@@ -1,6 +1,7 @@
 """Run with DIALS's Python: print, as JSON, the models dxtbx builds from each file named.
 
-Usage: /usr/bin/python3 dxtbx_probe.py FILE... (prints one JSON object: file -> models).
+Usage: /usr/bin/python3 dxtbx_probe.py FILE... (prints one JSON object: file -> models);
+for a ``.expt`` file, the unit cell of its crystal.
 """
 
 import json
@@ -10,6 +11,9 @@ from dxtbx.model.experiment_list import ExperimentListFactory
 
 
 def probe(path):
+    if path.endswith(".expt"):  # a processed experiment: its crystal's unit cell
+        crystal = ExperimentListFactory.from_json_file(path, check_format=False)[0].crystal
+        return {"unit_cell": list(crystal.get_unit_cell().parameters())}
     experiments = ExperimentListFactory.from_filenames([path])
     experiment = experiments[0]
     beam, panel = experiment.beam, experiment.detector[0]

@@ -48,7 +48,7 @@ def _expected(model) -> dict:
     rotation = lab_to_imgcif(lab["beam"], lab["spindle"])
     normal = np.cross(lab["fdet"], lab["sdet"])
     return dict(
-        beam_centre_px=[1e3 * np.dot(spot, lab["fdet"]) / pixel_mm, 1e3 * np.dot(spot, lab["sdet"]) / pixel_mm],
+        beam_centre_px=[1e3 * np.dot(spot, lab[axis]) / pixel_mm for axis in ("fdet", "sdet")],
         distance_mm=abs(1e3 * np.dot(lab["pix0"], lab["odet"])),
         fast=rotation @ lab["fdet"], slow=rotation @ lab["sdet"], normal=rotation @ normal,
         beam_dots=[np.dot(v, lab["beam"]) for v in (lab["fdet"], lab["sdet"], normal)],
