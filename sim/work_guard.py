@@ -22,11 +22,11 @@ from typing import Optional
 
 from .errors import InputError
 
-#: Peak host bytes per detector pixel of a run: the image in float64 and float32, its pixel
-#: indices, the ROI mask and the output conversions (98 measured at 2048x2048), and the
-#: noise image on top (106 more measured: its generator works on Python lists).
-BYTES_PER_PIXEL = 100
-NOISE_BYTES_PER_PIXEL = 110
+#: Peak host bytes per detector pixel of a run, with a margin: the float64 image and the
+#: output conversions over row blocks (15 measured at 4096x4096), and the noise image on
+#: top (3 more measured).
+BYTES_PER_PIXEL = 24
+NOISE_BYTES_PER_PIXEL = 8
 #: Bytes per (pixel x iteration) element of one kernel chunk: about 40 live float64 tensors.
 BYTES_PER_ELEMENT = 40 * 8
 #: Elements per chunk the simulator aims at (its largest CPU budget): a chunk is one pixel

@@ -37,7 +37,7 @@ REFUSED = [
      ["memory", "sub-pixels (auto-selected)", "-oversample N"]),
     ("millimetre crystal", ["-xtalsize", "3"], ["90000x90000 sub-pixels", "-oversample N"]),
     ("320 GB detector", ["-detpixels", "200000"], ["200000x200000", "TB", "-detpixels"]),
-    ("detector beyond memory", ["-detpixels", "20000"], ["20000x20000", "GB", "-detpixels"]),
+    ("detector beyond memory", ["-detpixels", "40000"], ["40000x40000", "GB", "-detpixels"]),
     ("too much work", ["-detpixels", "1024", "-oversample", "2000"],
      ["4.19e+12 iterations", "-oversample", "--force"]),
     ("a billion sources", ["-divsteps", "100000"], ["sources", "-divsteps"]),
