@@ -33,8 +33,8 @@ def cbf_bytes(counts: np.ndarray, geom: ExportGeometry, frame_number: int = 1,
     return header.encode("ascii") + _binary_section(counts, still=geom.osc_deg == 0.0)
 
 
-def write_cbf(path, counts: np.ndarray, geom: ExportGeometry) -> None:
-    write_bytes(path, cbf_bytes(counts, geom))
+def write_cbf(path, counts: np.ndarray, geom: ExportGeometry, overload: int = 2 ** 31 - 1) -> None:
+    write_bytes(path, cbf_bytes(counts, geom, overload=overload))
 
 
 def write_cbf_frames(path, stack: Sequence[np.ndarray], geoms: Sequence[ExportGeometry]) -> List[Path]:
@@ -54,7 +54,8 @@ def _loop(names: Sequence[str], rows: Sequence[Sequence[object]]) -> List[str]:
 
 
 def _header_lines(g: ExportGeometry, shape, frame_number: int, overload: int) -> List[str]:
-    return ["###CBF: VERSION 1.5", "# nanoBragg simulation, full imgCIF geometry", "",
+    return ["###CBF: VERSION 1.5", "# nanoBragg simulation, full imgCIF geometry",
+            "# counts: photons x scale, no ADC offset (pedestal 0)", "",
             f"data_frame_{frame_number}", "", "_diffrn.id DS1", "",
             *_source_lines(g), *_detector_lines(), *_goniometer_lines(g),
             *_scan_lines(g, frame_number), *_axis_lines(g), *_array_lines(g, shape, overload)]
@@ -134,9 +135,9 @@ def _array_lines(g: ExportGeometry, shape, overload: int) -> List[str]:
                [["ELEMENT_X", "ELEMENT_X", "0.0", px], ["ELEMENT_Y", "ELEMENT_Y", "0.0", px]]),
         *_loop(["_array_intensities.array_id", "_array_intensities.binary_id",
                 "_array_intensities.linearity", "_array_intensities.gain",
-                "_array_intensities.gain_esd", "_array_intensities.overload",
-                "_array_intensities.undefined_value"],
-               [["ARRAY1", "1", "linear", "1.0", "0.0", str(overload), "-1"]]),
+                "_array_intensities.gain_esd", "_array_intensities.offset",
+                "_array_intensities.overload", "_array_intensities.undefined_value"],
+               [["ARRAY1", "1", "linear", "1.0", "0.0", "0", str(overload), "-1"]]),
         *_loop(["_array_structure.id", "_array_structure.encoding_type",
                 "_array_structure.compression_type", "_array_structure.byte_order"],
                [["ARRAY1", "'signed 32-bit integer'", "x-CBF_BYTE_OFFSET", "little_endian"]]),
