@@ -91,7 +91,7 @@ def export_image(path, image: np.ndarray, model, fmt: Optional[str] = None,
     elif fmt == "cbf":
         from sim.export.cbf import write_cbf
 
-        write_cbf(path, counts, geom, overload)
+        write_cbf(path, counts, geom, overload, EXPORT_ADC_OFFSET)
     else:
         from sim.export.smv import write_dials_smv
 
@@ -136,7 +136,7 @@ def export_sweep(path, images: Sequence[np.ndarray], model, phi_starts_deg: Sequ
     if fmt == "cbf":
         from sim.export.cbf import write_cbf_frames
 
-        return [str(p) for p in write_cbf_frames(path, stack, geoms)]
+        return [str(p) for p in write_cbf_frames(path, stack, geoms, EXPORT_ADC_OFFSET)]
     from sim.export.files import frame_paths
     from sim.export.smv import write_dials_smv
 
