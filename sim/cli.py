@@ -180,8 +180,9 @@ def _image(parsed, model, explicit_only: bool) -> None:
     stats = image_stats(result.image.astype("float32"), roi_mask(model))
     _warn_non_finite(result.image)
     print("\n".join(image_summary(stats, result.device, result.dtype, result.elapsed_s, result.kernel)))
+    noise_seed = _export_noise_seed(model) if parsed.exports else None
     print("\n".join(write_outputs(model, result.image, explicit_only=explicit_only)))
-    _export(parsed.exports, result.image, model)
+    _export(parsed.exports, result.image, model, noise_seed)
 
 
 def _check_exports(paths) -> None:
@@ -192,11 +193,28 @@ def _check_exports(paths) -> None:
         check_export_path(path)
 
 
-def _export(paths, image, model) -> None:
+def _export_noise_seed(model) -> Optional[int]:
+    """The seed of the noise image the exports hold; None under -nonoise (noiseless exports).
+    Without -seed the time seed is fixed here, in the model, so that the noise file and the
+    exports hold the same draw."""
+    import dataclasses
+
+    out = model.config.output
+    if out.nonoise:
+        return None
+    if out.seed is None:
+        out = dataclasses.replace(out, seed=int(time.time()))
+        model.config = dataclasses.replace(model.config, output=out)
+    return out.seed
+
+
+def _export(paths, image, model, noise_seed: Optional[int]) -> None:
     from .export import export_image
 
+    what = "noiseless" if noise_seed is None else f"noise image, seed {noise_seed}"
     for path in paths:
-        print(f"wrote {path} ({export_image(path, image, model)}, geometry in the imgCIF frame)")
+        fmt = export_image(path, image, model, noise_seed=noise_seed)
+        print(f"wrote {path} ({fmt}, {what}, geometry in the imgCIF frame)")
 
 
 def _warn_non_finite(image) -> None:

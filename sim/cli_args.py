@@ -14,7 +14,8 @@ double dash so that they never collide with a C flag (the C ignores them):
     --wait-kernel          build a missing compiled kernel first instead of in the background
     --sensitivity          with -trace_pixel: d(pixel)/d(parameter) for every parameter
     --export FILE          also write the image with its geometry (.h5 .nxs .cbf .img .edf .tif;
-                           repeatable; ``sim.export``)
+                           repeatable; ``sim.export``): the noise image, or the noiseless
+                           one under -nonoise; counts without ADC offset
 
 ``format_args`` is the inverse: a command line the C program and ``parse_args`` both accept,
 which parses back to an equal config. No torch, no Qt.

@@ -6,7 +6,8 @@
 - EDF (``.edf``) and TIFF (``.tif``): float32 photons (fabio); EDF with the C's header keys.
 - raw (``.bin``): the C's ``-floatfile`` (float32, little-endian, no header).
 
-Integer counts are scaled as the C's ``-intfile`` (``sim.export.counts``); the geometry comes
+Integer counts are scaled as the C's ``-intfile`` but carry no ADC offset, as no dxtbx reader
+of these files takes a pedestal (``sim.export.counts``); the geometry comes
 from the model in the imgCIF frame (``sim.export.frames``). :func:`export_image` writes one
 image, :func:`export_sweep` a stack of frames with a rotation range each (one NXmx file, or
 numbered CBF/SMV files). Every file goes through a temporary name in its folder. Importing
@@ -16,12 +17,13 @@ this package imports neither torch nor Qt.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from sim.errors import InputError
-from sim.export.counts import int32_counts, int_scale, smv_counts
+from sim.export.counts import (EXPORT_ADC_OFFSET, MAX_COUNT, MAX_COUNT_INT32, int32_counts, int_scale,
+                               noise_counts, smv_counts)
 from sim.io.smv import nanobragg_header, parse_header
 
 #: Format name -> the file suffix it is written with by default.
@@ -63,29 +65,49 @@ def geometry_header(model) -> Dict[str, str]:
     return {k: v for k, v in fields.items() if k not in _LAYOUT_KEYS}
 
 
-def export_image(path, image: np.ndarray, model, fmt: Optional[str] = None) -> str:
-    """Write ``image`` (S, F photons of ``model``) to ``path``; return the format used."""
+def export_image(path, image: np.ndarray, model, fmt: Optional[str] = None,
+                 noise_seed: Optional[int] = None) -> str:
+    """Write ``image`` (S, F photons of ``model``) to ``path``; return the format used.
+
+    Integer formats hold photons x scale without ADC offset (DIALS's pedestal is 0). With
+    ``noise_seed`` the file holds the noise image instead: the C's ``-noisefile`` Poisson draw
+    for that seed, in photons (scale 1), without offset; EDF/TIFF hold it as float32.
+    """
     from sim.export.frames import export_geometry
 
     fmt = _checked_format(path, fmt)
     geom = export_geometry(model)
+    if fmt in ("edf", "tiff", "raw"):
+        from sim.export.fabio_formats import write_float_image
+
+        photons = image if noise_seed is None else noise_counts(image, model, noise_seed)
+        write_float_image(path, np.asarray(photons, dtype=np.float32), fmt, geometry_header(model))
+        return fmt
+    counts, overload = _export_counts(fmt, image, model, noise_seed=noise_seed)
     if fmt == "nxmx":
         from sim.export.nxmx import write_nxmx
 
-        write_nxmx(path, int32_counts(image, model)[None], geom, [geom.phi_start_deg], geom.osc_deg)
+        write_nxmx(path, counts[None], geom, [geom.phi_start_deg], geom.osc_deg, overload)
     elif fmt == "cbf":
         from sim.export.cbf import write_cbf
 
-        write_cbf(path, int32_counts(image, model), geom)
-    elif fmt == "smv":
+        write_cbf(path, counts, geom, overload, EXPORT_ADC_OFFSET)
+    else:
         from sim.export.smv import write_dials_smv
 
-        write_dials_smv(path, smv_counts(image, model), geom, model.config.output.adc_offset)
-    else:
-        from sim.export.fabio_formats import write_float_image
-
-        write_float_image(path, image, fmt, geometry_header(model))
+        write_dials_smv(path, counts, geom, EXPORT_ADC_OFFSET)
     return fmt
+
+
+def _export_counts(fmt: str, image: np.ndarray, model, scale: Optional[float] = None,
+                   noise_seed: Optional[int] = None) -> Tuple[np.ndarray, int]:
+    """The integer pixels a file of ``fmt`` holds (no ADC offset) and their overload value."""
+    if noise_seed is not None:
+        counts = noise_counts(image, model, noise_seed)
+        return (counts if fmt == "smv" else counts.astype(np.int32)), MAX_COUNT
+    if fmt == "smv":
+        return smv_counts(image, model, scale, EXPORT_ADC_OFFSET), MAX_COUNT
+    return int32_counts(image, model, scale, EXPORT_ADC_OFFSET), MAX_COUNT_INT32
 
 
 def export_sweep(path, images: Sequence[np.ndarray], model, phi_starts_deg: Sequence[float],
@@ -94,7 +116,8 @@ def export_sweep(path, images: Sequence[np.ndarray], model, phi_starts_deg: Sequ
 
     Frame i covers ``phi_starts_deg[i]`` to ``+ osc_deg`` about the model's spindle. All
     frames share one count scale (``-scale``, else the brightest frame to 55000), so that
-    intensities compare across the sweep. NXmx: one file; CBF and SMV: ``stem_00001.cbf``...
+    intensities compare across the sweep; no ADC offset. NXmx: one file; CBF and SMV:
+    ``stem_00001.cbf``...
     """
     from sim.export.frames import export_geometry
 
@@ -103,24 +126,23 @@ def export_sweep(path, images: Sequence[np.ndarray], model, phi_starts_deg: Sequ
         raise InputError(f"a sweep is written as {', '.join(SWEEP_FORMATS)}, not {fmt}", str(path))
     geom = export_geometry(model)
     scale = int_scale(np.max(np.stack(images), axis=0), model)
+    stack = [_export_counts(fmt, image, model, scale)[0] for image in images]
     geoms = [geom.with_phi(start, osc_deg) for start in phi_starts_deg]
     if fmt == "nxmx":
         from sim.export.nxmx import write_nxmx
 
-        write_nxmx(path, np.stack([int32_counts(i, model, scale) for i in images]), geom,
-                   phi_starts_deg, osc_deg)
+        write_nxmx(path, np.stack(stack), geom, phi_starts_deg, osc_deg)
         return [str(path)]
     if fmt == "cbf":
         from sim.export.cbf import write_cbf_frames
 
-        stack = [int32_counts(image, model, scale) for image in images]
-        return [str(p) for p in write_cbf_frames(path, stack, geoms)]
+        return [str(p) for p in write_cbf_frames(path, stack, geoms, EXPORT_ADC_OFFSET)]
     from sim.export.files import frame_paths
     from sim.export.smv import write_dials_smv
 
     paths = frame_paths(path, len(images))
-    for target, image, frame in zip(paths, images, geoms):
-        write_dials_smv(target, smv_counts(image, model, scale), frame, model.config.output.adc_offset)
+    for target, counts, frame in zip(paths, stack, geoms):
+        write_dials_smv(target, counts, frame, EXPORT_ADC_OFFSET)
     return [str(p) for p in paths]
 
 
@@ -132,4 +154,5 @@ def _checked_format(path, fmt: Optional[str]) -> str:
 
 
 __all__ = ["FORMATS", "SWEEP_FORMATS", "format_for_path", "check_export_path", "export_image",
-           "export_sweep", "smv_counts", "cbf_counts", "int32_counts", "int_scale", "geometry_header"]
+           "export_sweep", "smv_counts", "cbf_counts", "int32_counts", "int_scale", "noise_counts",
+           "geometry_header", "EXPORT_ADC_OFFSET"]

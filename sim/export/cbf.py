@@ -15,7 +15,7 @@ the frames of a sweep ``name_00001.cbf``... so that ``dials.import`` takes them 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 
@@ -26,22 +26,25 @@ _CRLF = "\r\n"
 
 
 def cbf_bytes(counts: np.ndarray, geom: ExportGeometry, frame_number: int = 1,
-              overload: int = 2 ** 31 - 1) -> bytes:
-    """The whole CBF file for (S, F) int32 ``counts`` of one frame."""
-    header = _CRLF.join(_header_lines(geom, counts.shape, frame_number, overload))
+              overload: int = 2 ** 31 - 1, adc_offset: Optional[float] = None) -> bytes:
+    """The whole CBF file for (S, F) int32 ``counts`` of one frame; a header comment gives the
+    counts' ``adc_offset`` where it is known (dxtbx reads no pedestal from a CBF)."""
+    header = _CRLF.join(_header_lines(geom, counts.shape, frame_number, overload, adc_offset))
     counts = np.ascontiguousarray(counts, dtype=np.int32)
     return header.encode("ascii") + _binary_section(counts, still=geom.osc_deg == 0.0)
 
 
-def write_cbf(path, counts: np.ndarray, geom: ExportGeometry) -> None:
-    write_bytes(path, cbf_bytes(counts, geom))
+def write_cbf(path, counts: np.ndarray, geom: ExportGeometry, overload: int = 2 ** 31 - 1,
+              adc_offset: Optional[float] = None) -> None:
+    write_bytes(path, cbf_bytes(counts, geom, overload=overload, adc_offset=adc_offset))
 
 
-def write_cbf_frames(path, stack: Sequence[np.ndarray], geoms: Sequence[ExportGeometry]) -> List[Path]:
+def write_cbf_frames(path, stack: Sequence[np.ndarray], geoms: Sequence[ExportGeometry],
+                     adc_offset: Optional[float] = None) -> List[Path]:
     """One numbered CBF per frame of ``stack`` (each with its own rotation range)."""
     paths = frame_paths(path, len(stack))
     for number, (target, counts, geom) in enumerate(zip(paths, stack, geoms), start=1):
-        write_bytes(target, cbf_bytes(counts, geom, number))
+        write_bytes(target, cbf_bytes(counts, geom, number, adc_offset=adc_offset))
     return paths
 
 
@@ -53,8 +56,10 @@ def _loop(names: Sequence[str], rows: Sequence[Sequence[object]]) -> List[str]:
     return ["loop_", *names, *(" ".join(str(v) for v in row) for row in rows), ""]
 
 
-def _header_lines(g: ExportGeometry, shape, frame_number: int, overload: int) -> List[str]:
-    return ["###CBF: VERSION 1.5", "# nanoBragg simulation, full imgCIF geometry", "",
+def _header_lines(g: ExportGeometry, shape, frame_number: int, overload: int,
+                  adc_offset: Optional[float]) -> List[str]:
+    counts = [] if adc_offset is None else [f"# counts: photons x scale + ADC offset {adc_offset:g}"]
+    return ["###CBF: VERSION 1.5", "# nanoBragg simulation, full imgCIF geometry", *counts, "",
             f"data_frame_{frame_number}", "", "_diffrn.id DS1", "",
             *_source_lines(g), *_detector_lines(), *_goniometer_lines(g),
             *_scan_lines(g, frame_number), *_axis_lines(g), *_array_lines(g, shape, overload)]
@@ -161,7 +166,8 @@ def _binary_section(counts: np.ndarray, still: bool) -> bytes:
     dxtbx reads a byte-offset full CBF with ``FormatCBFFullByteOffset``, which needs a
     rotation axis; it takes the file only when the boundary line ends in CRLF. A still's
     boundary line ends in LF (CBFlib and fabio read both), so that dxtbx reads it with
-    ``FormatCBFFullStill`` instead.
+    ``FormatCBFFullStill`` instead, which reads the pixels only when the third dimension is
+    given (1).
     """
     from fabio.compression import compByteOffset, md5sum
 
@@ -175,6 +181,6 @@ def _binary_section(counts: np.ndarray, still: bool) -> bytes:
         'X-Binary-Element-Type: "signed 32-bit integer"', "X-Binary-Element-Byte-Order: LITTLE_ENDIAN",
         "Content-MD5: " + md5sum(blob).decode("ascii"), f"X-Binary-Number-of-Elements: {counts.size}",
         f"X-Binary-Size-Fastest-Dimension: {fast_n}", f"X-Binary-Size-Second-Dimension: {slow_n}",
-        "X-Binary-Size-Padding: 4095", "", ""])
+        "X-Binary-Size-Third-Dimension: 1", "X-Binary-Size-Padding: 4095", "", ""])
     tail = _CRLF + "--CIF-BINARY-FORMAT-SECTION----" + _CRLF + ";" + _CRLF + _CRLF
     return head.encode("ascii") + b"\x0c\x1a\x04\xd5" + blob + b"\0" * 4095 + tail.encode("ascii")

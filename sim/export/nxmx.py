@@ -71,8 +71,9 @@ def _axis(parent, name: str, value, units: str, kind: str, vector, depends_on: s
 def _data(entry, stack: np.ndarray) -> None:
     data = _group(entry, "data", "NXdata")
     data.attrs["signal"] = "data"
-    data.create_dataset("data", data=stack, chunks=(1, *stack.shape[1:]), compression="gzip",
-                        compression_opts=2)
+    pixels = data.create_dataset("data", data=stack, chunks=(1, *stack.shape[1:]), compression="gzip",
+                                 compression_opts=2)
+    pixels.attrs["description"] = "counts: photons x scale, no ADC offset (pedestal 0)"
 
 
 def _detector(instrument, g: ExportGeometry, shape, overload: int) -> None:

@@ -6,7 +6,8 @@ C's ADXV numbers; the ADSC reader has no tilt either. The d*TREK keys (detector 
 vectors, beam position in pixels, a detector translation along the beam, source vector)
 select ``FormatSMVRigakuSaturn``, which builds the detector from them exactly. The header
 also carries the usual ADSC keys with the true beam spot (BEAM_CENTER_X/Y, mm, MOSFLM
-sense: X along slow, Y along fast) for other readers, and ADC_OFFSET / IMAGE_PEDESTAL.
+sense: X along slow, Y along fast) for other readers, and ADC_OFFSET / IMAGE_PEDESTAL. The
+Saturn reader takes no pedestal, so the exports write counts without offset and say 0 here.
 """
 
 from __future__ import annotations

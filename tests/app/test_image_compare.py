@@ -4,8 +4,10 @@ import numpy as np
 from fabio.edfimage import EdfImage
 from PyQt6.QtCore import QPointF, Qt
 
-from sim.export import export_image
+from sim.export import smv_counts
 from sim.io.floatfile import write_float32
+from sim.io.smv import nanobragg_header, write_smv
+from sim.outputs import smv_geometry
 
 from app.display import DIFFERENCE, OURS, RATIO, THEIRS
 from app.example import example_c_image
@@ -59,7 +61,9 @@ def test_c_views_are_disabled_without_a_c_image(qtbot, make_window, fast_args):
 
 def test_smv_c_image_is_compared_in_counts(qtbot, make_window, fast_args, tmp_path):
     window = make_window(fast_args)
-    export_image(tmp_path / "c.img", window.state.result.image, window.state.model)
+    model = window.state.model  # an SMV image as the C writes it (-intfile counts, ADC offset)
+    write_smv(tmp_path / "c.img", smv_counts(window.state.result.image, model),
+              nanobragg_header(smv_geometry(model)))
     window.open_path(str(tmp_path / "c.img"))
     c = window.state.image_comparison
     assert c.units == COUNTS

@@ -33,6 +33,9 @@ def probe(path):
         "pixel_mm": list(panel.get_pixel_size()),
         "image_size": list(panel.get_image_size()),
         "pedestal": panel.get_pedestal(),
+        "gain": panel.get_gain(),
+        "trusted_range": list(panel.get_trusted_range()),
+        "raw": list(experiment.imageset.get_raw_data(0)[0].as_double()),  # first image, row-major
     }
     if experiment.goniometer is not None:
         result["rotation_axis"] = list(experiment.goniometer.get_rotation_axis())

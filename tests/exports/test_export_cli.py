@@ -21,6 +21,8 @@ from sim.io.smv import read_smv
 REPO = Path(__file__).resolve().parents[2]
 SMALL = ("-cell 60 70 80 90 90 90 -default_F 100 -N 5 -detpixels 64 -pixel 0.1 "
          "-distance 100 -nonoise -nopgm").split()
+#: The C's default ADC offset (-adc), in its SMV counts and not in the exports.
+ADC_OFFSET = 40
 #: A valid line whose C header needs 516 bytes (rotated detector, long numbers).
 LONG_HEADER = ("-detector_rotx -10.4814149 -detector_roty 1.7691690 -detector_rotz -5.2017933 "
                "-twotheta 6.2352023 -distance 206.4300760 -Xbeam -13.4471141 -Ybeam -18.6832008 "
@@ -32,7 +34,9 @@ def test_every_format_is_written_with_the_image(in_scratch, capsys):
     assert main(SMALL + [arg for name in names for arg in ("--export", name)]) == 0
     out = capsys.readouterr().out
     assert all(f"wrote {name} (" in out for name in names)
-    counts = read_smv(in_scratch / "intimage.img")[1].astype(np.int32)
+    # the exports hold the C's -intfile counts without its ADC offset (-adc, 40 by default)
+    counts = read_smv(in_scratch / "intimage.img")[1].astype(np.int32) - ADC_OFFSET
+    assert "noiseless" in out
     with h5py.File(in_scratch / "a.h5") as handle:
         np.testing.assert_array_equal(handle["entry/data/data"][0], counts)
         assert handle["entry/definition"][()] == b"NXmx"
@@ -40,6 +44,20 @@ def test_every_format_is_written_with_the_image(in_scratch, capsys):
     np.testing.assert_array_equal(read_smv(in_scratch / "d.img")[1], counts)
     floats = np.fromfile(in_scratch / "floatimage.bin", dtype="<f4").reshape(64, 64)
     np.testing.assert_array_equal(fabio.open(str(in_scratch / "f.tif")).data, floats)
+
+
+def test_with_noise_the_exports_hold_the_noise_image(in_scratch, capsys):
+    """Without -nonoise the exports are the run's noise image (noiseimage.img's draw) less the
+    ADC offset, for a given -seed and for the time seed alike."""
+    noisy = [flag for flag in SMALL if flag != "-nonoise"]
+    for seed in (["-seed", "7"], []):
+        assert main(noisy + seed + ["--export", "n.cbf", "--export", "n.img", "--export", "n.tif"]) == 0
+        assert "noise image, seed" in capsys.readouterr().out
+        counts = read_smv(in_scratch / "noiseimage.img")[1].astype(np.int32) - ADC_OFFSET
+        assert counts.max() < 65535 - ADC_OFFSET  # no overloads: the offset is all that differs
+        np.testing.assert_array_equal(fabio.open(str(in_scratch / "n.cbf")).data, counts)
+        np.testing.assert_array_equal(read_smv(in_scratch / "n.img")[1], counts)
+        np.testing.assert_array_equal(fabio.open(str(in_scratch / "n.tif")).data, counts)
 
 
 @pytest.mark.parametrize("target, message", [
@@ -59,7 +77,7 @@ def test_read_only_place_is_one_line_and_no_file(in_scratch, capsys):
     else:
         (in_scratch / "locked").mkdir(mode=0o500)
         target = in_scratch / "locked" / "image.h5"
-    assert main(SMALL + ["--export", str(target)]) == 2
+    assert main(SMALL + ["-noprogress", "--export", str(target)]) == 2  # stderr: the error alone
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"error: {target}: cannot write: ")
     assert not target.exists() and not list(target.parent.glob(f".{target.name}*"))
