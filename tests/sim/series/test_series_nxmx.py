@@ -1,10 +1,12 @@
 """A series written as NXmx: a master file over one data file per frame. DIALS indexes a
-20-frame sweep from the master to the simulated cell within 0.05%; the frames read back
-through the master equal the frames computed in this process; a frame missing from the
-folder is rewritten on resume."""
+20-frame sweep from the master to the simulated cell within 0.05% and dials.stills_process
+indexes at least 80% of a 50-shot still series (measured: all 50, median cell within 0.3%);
+the frames read back through the master equal the frames computed in this process; a frame
+missing from the folder is rewritten on resume."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import h5py
@@ -66,3 +68,24 @@ def test_dials_indexes_a_20_frame_nxmx_sweep_to_the_simulated_cell(dials, tmp_pa
     cell = indexed_cell(tmp_path / "indexed.expt")
     np.testing.assert_allclose(cell[:3], CELL[:3], rtol=5e-4)
     np.testing.assert_allclose(cell[3:], CELL[3:], atol=0.05)
+
+
+SHOTS = ("-cell 60 70 80 90 90 90 -default_F 100 -N 10 -lambda 1.0 -distance 60 -detpixels 256 -pixel 0.2 "
+         "-oversample 1 -nonoise -mosaic 0.3 -mosaic_dom 4 --shots 50 --shot-seed 11").split()
+#: Debian's DIALS lacks the compiled module of the stills refinement's mosaicity model
+#: (xfel_mono_sim_ext): the candidates are neither refined nor re-ranked by it.
+STILLS = ("indexing.known_symmetry.unit_cell=60,70,80,90,90,90 indexing.known_symmetry.space_group=P1 "
+          "spotfinder.threshold.dispersion.global_threshold=200 spotfinder.filter.min_spot_size=3 "
+          "mp.nproc=1 integrate=False indexing.stills.refine_all_candidates=False "
+          "indexing.refinement_protocol.mode=None").split()
+
+
+def test_dials_stills_process_indexes_most_shots_of_a_50_shot_nxmx_series(dials, tmp_path):  # noqa: F811
+    _run(SHOTS, tmp_path / "shots")
+    with h5py.File(tmp_path / "shots" / "series_master.h5") as master:
+        assert master["/entry/sample/misset_deg"].shape == (50, 3)
+    dials.run(["dials.stills_process", str(tmp_path / "shots" / "series_master.h5"), *STILLS], tmp_path)
+    crystals = json.loads((tmp_path / "idx-0000_refined.expt").read_text())["crystal"]
+    assert len(crystals) >= 40  # at least 80% of the shots
+    lengths = [[np.linalg.norm(c[f"real_space_{axis}"]) for axis in "abc"] for c in crystals]
+    np.testing.assert_allclose(np.median(lengths, axis=0), CELL[:3], rtol=0.01)
