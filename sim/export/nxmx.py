@@ -8,11 +8,18 @@ the sample's ``phi`` rotation with one start angle per frame and ``phi_end``. Ve
 NeXus's McStas frame (``sim.export.frames``). Pixels are int32 counts, gzip-compressed
 (deflate is built into every HDF5; the hdf5plugin filters are not readable by DIALS's
 Debian build).
+
+A series is written as a master file (geometry, scan axis, per-shot orientations) whose
+``/entry/data/data`` is an HDF5 virtual dataset over one data file per frame
+(``write_nxmx_frame``): each data file is written whole under a temporary name and
+renamed, so any number of processes can write frames and a killed writer leaves no
+half-written HDF5 file; a frame still missing reads as zeros. dxtbx's ``FormatNXmx``
+reads one signal dataset, which the virtual dataset is.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -26,22 +33,64 @@ _NO_SENSOR_MM = 1e-6
 def write_nxmx(path, stack: np.ndarray, geom: ExportGeometry, phi_starts_deg: Sequence[float],
                osc_deg: float, overload: int = 2 ** 31 - 1) -> None:
     """Write (N, S, F) int32 counts as one NXmx entry; frame i spans phi_starts_deg[i] + osc_deg."""
-    import h5py
-
     stack = np.asarray(stack, dtype=np.int32)
     if stack.ndim != 3 or len(phi_starts_deg) != stack.shape[0]:
         raise ValueError(f"need (N, S, F) frames and N phi starts, got {stack.shape}, "
                          f"{len(phi_starts_deg)}")
+    _write_entry(path, geom, stack.shape[1:], phi_starts_deg, osc_deg, overload,
+                 lambda entry: _data(entry, stack))
+
+
+def write_nxmx_frame(path, counts: np.ndarray) -> None:
+    """One frame's data file: ``/entry/data/data`` of shape (1, S, F) int32, written whole
+    under a temporary name and renamed."""
+    import h5py
+
+    with written_beside(path) as tmp, h5py.File(tmp, "w") as handle:
+        entry = _group(handle, "entry", "NXentry")
+        _data(entry, np.asarray(counts, dtype=np.int32)[None])
+
+
+def write_nxmx_master(path, geom: ExportGeometry, frame_files: Sequence[str], shape: Tuple[int, int],
+                      phi_starts_deg: Sequence[float], osc_deg: float,
+                      misset_deg: Optional[np.ndarray] = None, overload: int = 2 ** 31 - 1) -> None:
+    """The master of a series whose frame i is ``frame_files[i]`` (a ``write_nxmx_frame``
+    file, named relative to the master's folder). ``misset_deg`` (N, 3): each shot's
+    crystal orientation as nanoBragg's -misset angles (stills)."""
+    def data(entry):
+        _virtual_data(entry, frame_files, shape)
+        if misset_deg is not None:
+            _field(entry["sample"], "misset_deg", np.asarray(misset_deg, dtype=np.float64), units="deg")
+
+    _write_entry(path, geom, shape, phi_starts_deg, osc_deg, overload, data)
+
+
+def _write_entry(path, geom: ExportGeometry, shape, phi_starts_deg, osc_deg: float, overload: int,
+                 data: Callable) -> None:
+    """The geometry every NXmx file of ours has; ``data(entry)`` adds the pixels."""
+    import h5py
+
     with written_beside(path) as tmp, h5py.File(tmp, "w") as handle:
         entry = _group(handle, "entry", "NXentry")
         entry["definition"] = "NXmx"
         entry["start_time"] = "2000-01-01T00:00:00Z"
-        _data(entry, stack)
         instrument = _group(entry, "instrument", "NXinstrument")
         beam = _group(instrument, "beam", "NXbeam")
         _field(beam, "incident_wavelength", geom.wavelength_A, units="angstrom")
-        _detector(instrument, geom, stack.shape[1:], overload)
+        _detector(instrument, geom, shape, overload)
         _sample(entry, geom, np.asarray(phi_starts_deg, dtype=np.float64), osc_deg)
+        data(entry)
+
+
+def _virtual_data(entry, frame_files: Sequence[str], shape: Tuple[int, int]) -> None:
+    import h5py
+
+    layout = h5py.VirtualLayout(shape=(len(frame_files), *shape), dtype=np.int32)
+    for index, name in enumerate(frame_files):
+        layout[index] = h5py.VirtualSource(name, "/entry/data/data", shape=(1, *shape))[0]
+    data = _group(entry, "data", "NXdata")
+    data.attrs["signal"] = "data"
+    data.create_virtual_dataset("data", layout, fillvalue=0)
 
 
 def _mcstas(vector) -> np.ndarray:

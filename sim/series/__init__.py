@@ -3,7 +3,7 @@
 - ``description``: what a series is (kind, frame count, the line, seeds), stored in its manifest;
 - ``frames``: each frame's parameters from the description and its index alone;
 - ``render``: one frame simulated and written, in whatever process runs it;
-- ``writers``: the frame-writer interface and the SMV writer;
+- ``writers``: the frame-writer interface and the NXmx, CBF and SMV writers;
 - ``manifest``: the manifest and the completion log that make a series resumable;
 - ``runner``: a run in this process; ``cluster``: the same on Dask;
 - ``cli``: the command line; ``progress``: its progress line; ``sampling``: automatic phi steps.

@@ -51,7 +51,7 @@ class SeriesDescription:
     count: int
     args: Tuple[str, ...]
     dtype: str = "float64"
-    format: str = "cbf"
+    format: str = "nxmx"
     osc_deg: float = 0.0
     phi_start_deg: float = 0.0
     phi_steps: int = 1

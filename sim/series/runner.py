@@ -155,7 +155,7 @@ class LocalFrames:
             yield self.renderer.render(index)
 
     def close(self) -> None:
-        self.renderer.writer.close()
+        """Nothing held: the series' own files (an NXmx master) are written once by the run."""
 
 
 def _frames(options: RunOptions, description: SeriesDescription, out_dir: Path):

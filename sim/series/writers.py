@@ -40,7 +40,7 @@ class _NumberedFrames:
     suffix = ""
 
     def open(self, description: SeriesDescription, out_dir: Path) -> None:
-        self.out_dir = Path(out_dir)
+        self.description, self.out_dir = description, Path(out_dir)
 
     def write_frame(self, index: int, image: np.ndarray, params: FrameParams, model) -> List[Path]:
         from ..export.frames import export_geometry
@@ -106,7 +106,48 @@ class CbfFrameWriter(_NumberedFrames):
         write_bytes(path, cbf_bytes(np.asarray(counts, dtype=np.int32), geometry, frame_number=index + 1))
 
 
-WRITERS: Dict[str, type] = {"cbf": CbfFrameWriter, "smv": SmvFrameWriter}
+class NxmxFrameWriter(_NumberedFrames):
+    """NXmx: ``series_master.h5`` (geometry, the phi of every frame of a sweep, every shot's
+    orientation) over one data file per frame, ``series_00001.h5``... (``sim.export.nxmx``).
+    Workers write only their frames' own files; ``close`` (in the one coordinating process)
+    writes the master, which reads a frame not yet written as zeros."""
+
+    suffix = ".h5"
+
+    def frame_bytes(self, spixels: int, fpixels: int) -> int:
+        return 16384 + 4 * spixels * fpixels
+
+    def _scaled(self, image, model):
+        from ..export.counts import int32_counts
+
+        return int32_counts(image, model)
+
+    def _write(self, path, index, counts, geometry, model) -> None:
+        from ..export.nxmx import write_nxmx_frame
+
+        write_nxmx_frame(path, counts)
+
+    def close(self) -> None:
+        from ..beam import fluence_per_m2
+        from ..export.frames import export_geometry
+        from ..export.nxmx import write_nxmx_master
+        from ..model import build_model
+        from .frames import frame_config, frame_params
+
+        d = self.description
+        line = d.config()
+        params = [frame_params(d, i, fluence_per_m2(line.beam)) for i in range(d.count)]
+        geometry = export_geometry(build_model(frame_config(line, params[0])))
+        starts = [p.phi_start_deg if p.phi_start_deg is not None else geometry.phi_start_deg for p in params]
+        misset = None if d.kind == "sweep" else np.array([p.misset_deg for p in params])
+        write_nxmx_master(self.out_dir / MASTER, geometry, [frame_name(i, self.suffix) for i in range(d.count)],
+                          (geometry.spixels, geometry.fpixels), starts, d.osc_deg, misset)
+
+
+#: The NXmx series' master file (the one to give to dials.import).
+MASTER = "series_master.h5"
+
+WRITERS: Dict[str, type] = {"nxmx": NxmxFrameWriter, "cbf": CbfFrameWriter, "smv": SmvFrameWriter}
 
 
 def make_writer(fmt: str) -> FrameWriter:

@@ -54,7 +54,8 @@ def test_a_full_output_folder_is_refused_before_any_frame(tmp_path, capsys, monk
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10 ** 9, 10 ** 9 - 4000, 4000))
     out = tmp_path / "full"
-    assert series_main([*LINE, "--frames", "3", "--osc", "1", "--out", str(out), "--no-progress"]) == 2
+    assert series_main([*LINE, "--frames", "3", "--osc", "1", "--format", "cbf", "--out", str(out),
+                        "--no-progress"]) == 2
     err = capsys.readouterr().err.strip()
     assert "not enough space: 3 frames need 36.9 kB, 4.0 kB free" in err and "\n" not in err
     assert not list(out.glob("series_0*"))

@@ -20,7 +20,7 @@ from tests.exports.conftest import dials  # noqa: F401  (the shared DIALS fixtur
 CELL = (60.0, 70.0, 80.0, 90.0, 90.0, 90.0)
 SWEEP = ("-cell 60 70 80 90 90 90 -misset 10 20 30 -default_F 100 -N 12 -lambda 1.5 -distance 40 "
          "-detpixels 160 -pixel 0.2 -oversample 1 -phisteps 10 -mosflm -Xbeam 13 -Ybeam 17 "
-         "-twotheta 8 -nonoise --frames 10 --osc 1").split()
+         "-twotheta 8 -nonoise --frames 10 --osc 1 --format cbf").split()
 
 
 def test_dials_indexes_a_series_sweep_to_the_simulated_cell(dials, tmp_path):  # noqa: F811

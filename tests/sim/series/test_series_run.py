@@ -120,7 +120,7 @@ def test_a_rerun_skips_verified_frames_and_redoes_a_damaged_one(tmp_path, refere
     options, line = split_options(SWEEP)
     description = build_description(options, line)
     run_series(description, RunOptions(folder, progress=False))
-    damaged = folder / "series_00004.cbf"
+    damaged = folder / "series_00004.h5"
     damaged.write_bytes(damaged.read_bytes()[:-1] + b"\x01")
     summary = run_series(description, RunOptions(folder, progress=False))
     assert (summary.already_done, summary.written) == (9, 1)
