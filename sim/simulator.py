@@ -20,8 +20,7 @@ from .config import SimConfig
 from .errors import SimulationCancelled
 from .first_sample import first_sample_value
 from .host_memory import keep_freed_memory
-from .compiled import AUTO_USE_MIN_ITERATIONS, CompileMode, compiled_stage
-from .compiled import kernel_request as compiled_request
+from .compiled import AUTO_USE_MIN_ITERATIONS, CompileMode, compiled_stage, kernel_request as compiled_request
 from .interpolation import find_cutoff
 from .kernel import KernelInputs, orientation_axes, pixel_values
 from .kernel_modules import KernelRequest

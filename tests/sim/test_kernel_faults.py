@@ -199,8 +199,16 @@ def test_unwritable_kernel_folder_means_eager_with_one_line(tmp_path):
 def test_a_failed_build_is_reported_in_one_line():
     from sim.kernel_build import _reason
 
-    dump = "terminate called after throwing an instance of 'c10::Error'\n  what():  No space left on device\n" \
-           "Exception raised from ... (most recent call first):\nframe #0: c10::Error::Error(...)\n"
+    dump = ("terminate called after throwing an instance of 'c10::Error'\n"
+            "  what():  No space left on device\n"
+            "Exception raised from ... (most recent call first):\nframe #0: c10::Error::Error(...)\n")
     assert _reason(-6, dump) == "the kernel builder was killed by SIGABRT, no space left on device"
     assert _reason(1, "W1201 a torch warning\nreason: OSError: [Errno 28] No space left on device\n") \
         == "OSError: [Errno 28] No space left on device"
+
+
+def test_warmup_names_the_kernel_of_a_line(stored, tmp_path):
+    result = run(["warmup"] + MEDIUM, stored.parents[1], tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("orientations kernel, float32: stored")
+    short = run(["warmup"] + MEDIUM[:-1] + ["64"], stored.parents[1], tmp_path)
+    assert short.returncode == 0 and "no kernel to build" in short.stdout
