@@ -108,7 +108,8 @@ def _export_image(window, script: Script) -> bool:
 
 
 def _export_trace(window, script: Script) -> bool:
-    return script.export_trace is None or window.controller.export_comparison(script.export_trace)
+    return script.export_trace is None or window.controller.export_comparison(
+        script.export_trace, window.explain_panel.current_sensitivity())
 
 
 def _screenshot(window, script: Script) -> bool:
