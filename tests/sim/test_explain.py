@@ -27,8 +27,11 @@ from sim.params import check_params, with_values
 from sim.simulator import simulate
 from tests.golden import load_case
 
-PIXELS = 1000  # pixels fitted: enough for these cases, and quick
-CENTRE = (128, 384, 128, 384)  # a quarter of a 512 x 512 detector, to keep the tests short
+PIXELS = 600  # pixels fitted: enough for these cases, and quick
+CENTRE = (192, 320, 192, 320)  # 128 x 128 pixels of a 512 x 512 detector, to keep the tests short
+#: A plant must come back within this many reported errors: the errors are honest (a
+#: curvature-only error put a plant 8.7 of them away; see sim.explain.fit).
+MAX_Z = 4.0
 
 
 def golden(name):
@@ -57,12 +60,16 @@ def flag_change(explanation, flag):
 
 
 def assert_recovered(explanation, flag, planted):
-    """The fit undoes the plant: change = -planted (1/planted for the scale) within 5%."""
+    """The fit undoes the plant: change = -planted (1/planted for the scale) within 5% of
+    its size, and within ``MAX_Z`` of its reported error."""
     c = flag_change(explanation, flag)
-    if c.param.is_scale:
-        assert math.log(c.change) == pytest.approx(-math.log(planted), rel=0.05), c
+    if c.param.is_scale:  # as ln s: the error is relative
+        error, sigma, size = c.change * planted - 1.0, c.uncertainty * planted, abs(math.log(planted))
     else:
-        assert abs(c.change + planted) <= max(0.05 * abs(planted), c.uncertainty), c
+        error, sigma, size = c.change + planted, c.uncertainty, abs(planted)
+    assert abs(error) <= 0.05 * size, c
+    assert 0.0 < sigma < 0.01 * size, c  # a real error, and small beside the plant
+    assert abs(error) <= MAX_Z * sigma, f"{flag}: {abs(error) / sigma:.1f} errors from the truth"
     assert c.significant, c
 
 
