@@ -26,6 +26,9 @@ MIN_GAIN = 1.2
 def pattern_shift_px(ours: np.ndarray, theirs: np.ndarray, usable: np.ndarray) -> Tuple[int, int]:
     """(slow, fast) pixels by which ``theirs`` is ``ours`` shifted; (0, 0) when no shift
     correlates clearly better than none."""
+    rows, cols = np.flatnonzero(usable.any(axis=1)), np.flatnonzero(usable.any(axis=0))
+    box = np.s_[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]  # a small window, a small FFT
+    ours, theirs, usable = ours[box], theirs[box], usable[box]
     a, b = (np.sqrt(np.clip(np.where(usable, im, 0.0), 0.0, None)) for im in (ours, theirs))
     a, b = a - a[usable].mean(), b - b[usable].mean()
     a[~usable], b[~usable] = 0.0, 0.0
