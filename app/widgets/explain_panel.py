@@ -115,6 +115,7 @@ class ExplainPanel(QWidget):
         self.pixel_label.setText(f"Sensitivity of pixel (slow {slow}, fast {fast})")
         self.table.setRowCount(len(outcome[1].rows))
         for i, r in enumerate(outcome[1].rows):
-            for j, text in enumerate((r.flag, f"{r.value:.8g} {r.unit}", f"{r.derivative:+.4e} per {r.unit}")):
+            cells = (r.flag, f"{r.value:.8g} {r.unit}", f"{r.derivative:+.4e} per {r.unit}")
+            for j, text in enumerate(cells):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()

@@ -30,7 +30,8 @@ def _commit() -> Optional[str]:
 
 
 def write_bundle(folder: str, records: Sequence[TraceRecord], tags: Sequence[Optional[str]],
-                 command_line: str, device: str, dtype: str, sensitivities: Optional[Sequence] = None) -> None:
+                 command_line: str, device: str, dtype: str,
+                 sensitivities: Optional[Sequence] = None) -> None:
     """Write the bundle for ``records`` (one per traced pixel) into ``folder``; with
     ``sensitivities`` (``sim.explain.sensitivity.PixelSensitivity``, one per record), each
     pixel's derivatives too."""
