@@ -47,6 +47,10 @@ def test_selecting_a_pixel_shows_its_sensitivity_and_the_trace_export_carries_it
     assert [t["name"] for t in table] == flags
     text = (tmp_path / "t.txt").read_text()
     assert "all 143 shared quantities agree" in text and "SENSITIVITY: -distance" in text
+    window.state.select_pixel((369, 262))
+    assert panel.current_sensitivity() is None  # another pixel's is not exported as this one's
+    with qtbot.waitSignal(panel.sensitivity.finished, timeout=60000):
+        pass
 
 
 def test_an_unknown_parameter_group_shows_one_message(qtbot, make_window, fast_args, message_boxes):
