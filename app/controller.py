@@ -218,23 +218,23 @@ class Controller(QObject):
         self.status.emit(f"wrote {path} ({fmt})")
         return True
 
-    def export_comparison(self, path: str) -> bool:
-        """Write the trace comparison as text (.txt), CSV (.csv) or JSON (.json)."""
+    def export_comparison(self, path: str, sensitivity=None) -> bool:
+        """Write the trace comparison as text (.txt), CSV (.csv) or JSON (.json), with the
+        pixel's ``sensitivity`` (``sim.explain.sensitivity.PixelSensitivity``) when given:
+        a "sensitivity" entry in JSON, lines after the table in text, and beside a CSV
+        file ``NAME_sensitivity.csv`` (a second table would break the first's columns)."""
         comparison = self.state.comparison
         if comparison is None:
             self.error.emit("no trace to export: click a pixel first")
             return False
-        suffix = Path(path).suffix.lower()
-        if suffix == ".json":
-            text = json.dumps(comparison.to_json(), indent=1) + "\n"
-        else:
-            text = to_csv(comparison) if suffix == ".csv" else format_table(comparison)
+        files = _comparison_files(Path(path), comparison, sensitivity)
         try:
-            Path(path).write_text(text, encoding="utf-8")
+            for target, text in files.items():
+                target.write_text(text, encoding="utf-8")
         except OSError as err:
             self.error.emit(f"{path}: cannot write: {err.strerror or err}")
             return False
-        self.status.emit(f"wrote {path}")
+        self.status.emit("wrote " + ", ".join(str(p) for p in files))
         return True
 
     def _on_config_changed(self, *_) -> None:
@@ -282,3 +282,22 @@ class Controller(QObject):
             self.status.emit(message)
         else:
             self.error.emit(message)
+
+
+def _comparison_files(path: Path, comparison, sensitivity) -> dict:
+    """{file: text} of a trace-comparison export to ``path`` (its suffix picks the format)."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        data = comparison.to_json()
+        if sensitivity is not None:
+            data["sensitivity"] = sensitivity.to_json()
+        return {path: json.dumps(data, indent=1) + "\n"}
+    if suffix == ".csv":
+        files = {path: to_csv(comparison)}
+        if sensitivity is not None:
+            files[path.with_name(f"{path.stem}_sensitivity.csv")] = sensitivity.to_csv()
+        return files
+    text = format_table(comparison)
+    if sensitivity is not None:
+        text += "\n" + "\n".join(sensitivity.to_text()) + "\n"
+    return {path: text}

@@ -108,7 +108,11 @@ def _export_image(window, script: Script) -> bool:
 
 
 def _export_trace(window, script: Script) -> bool:
-    return script.export_trace is None or window.controller.export_comparison(script.export_trace)
+    """Export the comparison, with the pixel's sensitivity once it is computed."""
+    if script.export_trace is None:
+        return True
+    wait_until(lambda: not window.explain_panel.sensitivity.busy, interrupted=window.script_interrupted)
+    return window.controller.export_comparison(script.export_trace, window.explain_panel.current_sensitivity())
 
 
 def _screenshot(window, script: Script) -> bool:

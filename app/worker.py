@@ -227,11 +227,11 @@ def explain_job(config, theirs, groups: str, device: str, dtype: str) -> Job:
 
 
 def sensitivity_job(config, slow: int, fast: int) -> Job:
-    """A job that returns d(pixel)/d(parameter) rows (flag, unit, value, derivative)."""
+    """A job that returns (config, ``sim.explain.sensitivity.PixelSensitivity``)."""
     def job(progress, cancel):
         from sim.explain.sensitivity import pixel_sensitivity
 
-        return [(r.flag, r.unit, r.value, r.derivative) for r in pixel_sensitivity(config, slow, fast)]
+        return config, pixel_sensitivity(config, slow, fast)
     return job
 
 

@@ -145,27 +145,29 @@ def _traces(parsed, model, argv: List[str]):
     from .trace.format import format_trace
     from .trace.tracer import trace_pixel
 
-    records = []
+    records, sensitivities = [], []
     for slow, fast, _ in parsed.trace_pixels:
         record = trace_pixel(model.config, slow, fast, device=parsed.device, dtype=parsed.dtype, model=model)
         print("\n".join(format_trace(record)))
         if parsed.sensitivity:
-            _sensitivity(model.config, slow, fast)
+            sensitivities.append(_sensitivity(model.config, slow, fast))
         records.append(record)
     if parsed.trace_dir and records:
         from .trace.bundle import write_bundle
 
         write_bundle(parsed.trace_dir, records, [t for _, _, t in parsed.trace_pixels],
                      "python -m sim " + shlex.join(argv), records[0].meta["device"],
-                     records[0].meta["dtype"])
+                     records[0].meta["dtype"], sensitivities=sensitivities or None)
         print(f"wrote trace bundle to {parsed.trace_dir}")
     return records
 
 
-def _sensitivity(config, slow: int, fast: int) -> None:
-    from .explain.sensitivity import format_sensitivity, pixel_sensitivity
+def _sensitivity(config, slow: int, fast: int):
+    from .explain.sensitivity import pixel_sensitivity
 
-    print("\n".join(format_sensitivity(pixel_sensitivity(config, slow, fast), slow, fast)))
+    sensitivity = pixel_sensitivity(config, slow, fast)
+    print("\n".join(sensitivity.to_text()))
+    return sensitivity
 
 
 def _image(parsed, model, explicit_only: bool) -> None:

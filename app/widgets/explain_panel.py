@@ -8,7 +8,7 @@ reports; it computes nothing itself.
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Optional
 
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton,
@@ -31,6 +31,7 @@ class ExplainPanel(QWidget):
         self.state = state
         self.fit = BackgroundTask(parent=self)
         self.sensitivity = BackgroundTask(parent=self)
+        self._sensitivity = None  # (config, PixelSensitivity) last computed
         self._build()
         self.fit.finished.connect(self._on_explained)
         self.fit.failed.connect(self._on_failed)
@@ -100,12 +101,21 @@ class ExplainPanel(QWidget):
         self.pixel_label.setText(f"Sensitivity of pixel (slow {pixel[0]}, fast {pixel[1]}): computing...")
         self.sensitivity.submit(sensitivity_job(self.state.config, pixel[0], pixel[1]))
 
-    def _show_sensitivity(self, rows: List[tuple]) -> None:
-        pixel = self.state.pixel
-        if pixel is not None:
-            self.pixel_label.setText(f"Sensitivity of pixel (slow {pixel[0]}, fast {pixel[1]})")
-        self.table.setRowCount(len(rows))
-        for i, (flag, unit, value, derivative) in enumerate(rows):
-            for j, text in enumerate((flag, f"{value:.8g} {unit}", f"{derivative:+.4e} per {unit}")):
+    def current_sensitivity(self):
+        """The shown sensitivity when it is for the current config and pixel, else None."""
+        if self._sensitivity is None:
+            return None
+        config, sensitivity = self._sensitivity
+        current = config == self.state.config and sensitivity.pixel == tuple(self.state.pixel or ())
+        return sensitivity if current else None
+
+    def _show_sensitivity(self, outcome) -> None:
+        self._sensitivity = outcome
+        slow, fast = outcome[1].pixel
+        self.pixel_label.setText(f"Sensitivity of pixel (slow {slow}, fast {fast})")
+        self.table.setRowCount(len(outcome[1].rows))
+        for i, r in enumerate(outcome[1].rows):
+            cells = (r.flag, f"{r.value:.8g} {r.unit}", f"{r.derivative:+.4e} per {r.unit}")
+            for j, text in enumerate(cells):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()

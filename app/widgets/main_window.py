@@ -212,7 +212,8 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Export the trace comparison", name,
                                               "Text (*.txt);;CSV (*.csv);;JSON (*.json)")
         if path:
-            self.controller.export_comparison(path if Path(path).suffix else f"{path}.{fmt}")
+            self.controller.export_comparison(path if Path(path).suffix else f"{path}.{fmt}",
+                                              self.explain_panel.current_sensitivity())
 
     def trace_hovered(self) -> None:
         if self.image_panel.hovered is not None:

@@ -25,7 +25,7 @@ from ..model import build_model
 from ..params import check_params, with_values
 from ..simulator import simulate
 from .fit import FitOutcome, fit
-from .coarse import beam_guess_mm, pattern_shift_px
+from .coarse import beam_guess_mm, pattern_shift_px, pattern_stretch
 from .forward import PixelModel
 from .groups import GROUPS, FitParameter, fit_parameters
 from .pixels import DEFAULT_MAX_PIXELS, select_pixels
@@ -107,7 +107,7 @@ def explain(config: SimConfig, theirs: np.ndarray, groups: Sequence[str] = GROUP
     slow, fast = select_pixels(ours, theirs, usable, max_pixels)
     pm = PixelModel(config, model, params, torch.as_tensor(slow), torch.as_tensor(fast), device, dtype)
     report = (lambda f: progress(0.05 + 0.85 * f)) if progress is not None else None
-    x0 = _coarse_start(config, model, params, ours, theirs, usable)
+    x0 = _coarse_start(config, model, params, ours, theirs, usable, (slow, fast))
     outcome = fit(pm, torch.as_tensor(theirs[slow, fast]), max_iter, report, cancel, x0)
     fitted, scale = _fitted_config(config, pm, outcome)
     after = _image(fitted, box, usable.shape, device, dtype, cancel) * scale
@@ -145,17 +145,28 @@ def _usable(model, shape, window, mask) -> np.ndarray:
     return usable
 
 
-def _coarse_start(config, model, params: List[FitParameter], ours, theirs, usable) -> np.ndarray:
-    """Starting changes: zero, except a beam centre moved by the whole-pattern shift."""
+def _coarse_start(config, model, params: List[FitParameter], ours, theirs, usable, chosen) -> np.ndarray:
+    """Starting changes: zero, except a beam centre moved by the whole-pattern shift and a
+    distance changed by the pattern's stretch about the direct beam (on the ``chosen``
+    pixels, which hold both images' spots)."""
     x0 = np.zeros(len(params))
-    flags = [p.field for p in params]
-    if "beam_x_mm" not in flags or "beam_y_mm" not in flags:
-        return x0
-    ix, iy = flags.index("beam_x_mm"), flags.index("beam_y_mm")
-    guess = beam_guess_mm(config, model, pattern_shift_px(ours, theirs, usable),
-                          (params[ix].start, params[iy].start))
-    if guess is not None:
-        x0[ix], x0[iy] = guess
+    fields = [p.field for p in params]
+    shift = (0, 0)
+    if "beam_x_mm" in fields and "beam_y_mm" in fields:
+        ix, iy = fields.index("beam_x_mm"), fields.index("beam_y_mm")
+        shift = pattern_shift_px(ours, theirs, usable)
+        guess = beam_guess_mm(config, model, shift, (params[ix].start, params[iy].start))
+        if guess is not None:
+            x0[ix], x0[iy] = guess
+        else:
+            shift = (0, 0)
+    if "distance_mm" in fields:
+        det = model.detector
+        centre = tuple(b / det.pixel_size_m - 0.5 + d for b, d in zip((det.Sbeam_m, det.Fbeam_m), shift))
+        on = np.zeros(usable.shape, dtype=bool)
+        on[chosen] = True
+        j = fields.index("distance_mm")
+        x0[j] = params[j].start * (pattern_stretch(ours, theirs, on, centre, shift) - 1.0)
     return x0
 
 

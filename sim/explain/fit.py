@@ -9,10 +9,15 @@ Marquardt way (by the diagonal of J^T W J), so parameters in mm, degrees and Ang
 no hand-set scales. The Huber loss down-weights pixels beyond three times the RMS
 residual (a hot pixel, a zinger), so a few of them cannot drag the fit.
 
-Uncertainties come from the curvature at the optimum: covariance = s2 (J^T W J)^-1 with
-s2 the weighted residual variance (Gauss-Newton), taken as a pseudo-inverse so that a
-degenerate pair (cell and wavelength scale the pattern alike) yields large errors and a
-correlation near 1 rather than a failure.
+Uncertainties come from the curvature at the optimum, calibrated by the residuals (the
+"sandwich" estimator): covariance = A^-1 B A^-1 with A = J^T W J and B the sum over tiles
+of ``TILE_PX`` x ``TILE_PX`` pixels of u u^T, u the tile's sum of w r J. The plain
+Gauss-Newton form s2 A^-1 assumes every pixel's residual is independent noise of one size;
+the residual left by a fit to another program's image is neither: it grows with the
+intensity (float32 rounding, the other program's arithmetic) and is alike over a spot, and
+that form put planted changes up to 9 of its errors from the truth. The inverse is a
+pseudo-inverse, so a degenerate pair (cell and wavelength scale the pattern alike) yields
+large errors and a correlation near 1 rather than a failure.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ CONVERGED = 1e-5
 STEP_OF_SIGMA = 0.01
 #: Directions whose curvature is below this fraction of the largest do not change the image.
 NULL_EIGENVALUE = 1e-10
+#: Residuals within a tile of this many pixels a side (a spot) are taken as correlated.
+TILE_PX = 8
 Progress = Optional[Callable[[float], None]]
 
 
@@ -87,10 +94,17 @@ def fit(pm: PixelModel, target: torch.Tensor, max_iter: int = 30, progress: Prog
             progress(iterations / max_iter)
         if not improved:
             break
-    return _outcome(state, J, frozen, target, norm, scale_j, cost_start, iterations)
+    tiles = _tiles(pm.slow.cpu().numpy(), pm.fast.cpu().numpy())
+    return _outcome(state, J, frozen, target, norm, scale_j, cost_start, iterations, tiles)
 
 
-def _outcome(state, J, frozen, target, norm, scale_j, cost_start, iterations) -> FitOutcome:
+def _tiles(slow: np.ndarray, fast: np.ndarray) -> np.ndarray:
+    """Per pixel, the index of its ``TILE_PX`` square tile (0 .. tiles - 1)."""
+    keys = (slow // TILE_PX).astype(np.int64) * (1 << 32) + fast // TILE_PX
+    return np.unique(keys, return_inverse=True)[1].reshape(-1)
+
+
+def _outcome(state, J, frozen, target, norm, scale_j, cost_start, iterations, tiles) -> FitOutcome:
     """Errors, degeneracies and effects at the optimum (with the last Jacobian, taken one
     converged, hence tiny, step before it)."""
     s = 1.0 if scale_j is None else math.exp(state.x[scale_j])
@@ -99,7 +113,7 @@ def _outcome(state, J, frozen, target, norm, scale_j, cost_start, iterations) ->
         J[:, scale_j] = (s * state.values / norm).cpu().numpy()
     w = _weights(r, _threshold(r))
     x, undetermined = _without_null_moves(state.x, J, w, frozen)
-    covariance = _covariance(J, r, w, frozen)
+    covariance = _sandwich_covariance(J, r, w, frozen, tiles)
     sigma = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
     sigma[undetermined] = np.inf
     return FitOutcome(x, sigma, covariance, _unique_effect(J, x, frozen), frozen, cost_start,
@@ -212,17 +226,39 @@ def _huber_cost(r: np.ndarray, c: float) -> float:
 
 
 def _covariance(J: np.ndarray, r: np.ndarray, w: np.ndarray, frozen: np.ndarray) -> np.ndarray:
-    """s2 (J^T W J)^+ with s2 = sum w r^2 / (R - P), the inverse taken on the unit-diagonal
-    (correlation) form so that units do not set the cut-off; frozen parameters get 0."""
+    """Gauss-Newton s2 (J^T W J)^+ with s2 = sum w r^2 / (R - P): cheap, for the stopping
+    test only (it is too small as a reported error; see the module's docstring)."""
+    n, p = J.shape
+    covariance = np.zeros((p, p))
+    live = ~frozen
+    if not live.any():
+        return covariance
+    s2 = float((w * r * r).sum()) / max(n - int(live.sum()), 1)
+    covariance[np.ix_(live, live)] = s2 * _inverse_curvature(J[:, live], w)
+    return covariance
+
+
+def _sandwich_covariance(J: np.ndarray, r: np.ndarray, w: np.ndarray, frozen: np.ndarray,
+                         tiles: np.ndarray) -> np.ndarray:
+    """A^+ B A^+ (A = J^T W J; B = sum over tiles of u u^T, u = the tile's sum of w r J),
+    times R / (R - P) for the fitted parameters; frozen parameters get 0."""
     n, p = J.shape
     covariance = np.zeros((p, p))
     live = ~frozen
     if not live.any():
         return covariance
     Jl = J[:, live]
+    inverse = _inverse_curvature(Jl, w)
+    u = np.zeros((int(tiles.max(initial=-1)) + 1, Jl.shape[1]))
+    np.add.at(u, tiles, (w * r)[:, None] * Jl)
+    correction = n / max(n - int(live.sum()), 1)
+    covariance[np.ix_(live, live)] = correction * (inverse @ (u.T @ u) @ inverse)
+    return covariance
+
+
+def _inverse_curvature(Jl: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """(J^T W J)^+, the inverse taken on the unit-diagonal (correlation) form so that units
+    do not set the cut-off."""
     A = Jl.T @ (w[:, None] * Jl)
     d = np.sqrt(np.diag(A))
-    inverse = np.linalg.pinv(A / np.outer(d, d), rcond=1e-13, hermitian=True) / np.outer(d, d)
-    s2 = float((w * r * r).sum()) / max(n - int(live.sum()), 1)
-    covariance[np.ix_(live, live)] = s2 * inverse
-    return covariance
+    return np.linalg.pinv(A / np.outer(d, d), rcond=1e-13, hermitian=True) / np.outer(d, d)

@@ -48,7 +48,7 @@ def format_report(e: Explanation) -> List[str]:
         if ranked:
             lines.append("These changes reduce the difference, but leave part of it unexplained:")
     lines += [f"  {i}. {describe(c, e.pixel_mm)}" for i, c in enumerate(ranked, 1)]
-    lines.append("all fitted changes (theirs - ours, 1-sigma error from the curvature):")
+    lines.append("all fitted changes (theirs - ours, 1-sigma error from the curvature and the residuals):")
     lines += [_row(c) for c in e.changes]
     lines += [f"note: {n}" for n in e.notes]
     lines.append(f"fitted on {e.pixels} pixels in {e.iterations} iterations, {e.elapsed_s:.1f} s")

@@ -1,6 +1,7 @@
 """Trace bundles: one folder that says exactly what was traced, where and how.
 
-Per pixel ``pixel_S_F.log`` (the TRACE_PY lines) and ``pixel_S_F_metadata.json``, plus
+Per pixel ``pixel_S_F.log`` (the TRACE_PY lines) and ``pixel_S_F_metadata.json`` (and,
+with ``--sensitivity``, ``pixel_S_F_sensitivity.json``: d(photons)/d(parameter)), plus
 ``env.json`` (commit, Python, torch, device, dtype) and ``commands.txt``.
 """
 
@@ -29,8 +30,11 @@ def _commit() -> Optional[str]:
 
 
 def write_bundle(folder: str, records: Sequence[TraceRecord], tags: Sequence[Optional[str]],
-                 command_line: str, device: str, dtype: str) -> None:
-    """Write the bundle for ``records`` (one per traced pixel) into ``folder``."""
+                 command_line: str, device: str, dtype: str,
+                 sensitivities: Optional[Sequence] = None) -> None:
+    """Write the bundle for ``records`` (one per traced pixel) into ``folder``; with
+    ``sensitivities`` (``sim.explain.sensitivity.PixelSensitivity``, one per record), each
+    pixel's derivatives too."""
     import torch
 
     path = Path(folder)
@@ -38,12 +42,15 @@ def write_bundle(folder: str, records: Sequence[TraceRecord], tags: Sequence[Opt
         path.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise InputError(f"cannot create trace folder: {err.strerror}", folder) from None
-    for record, tag in zip(records, tags):
+    for i, (record, tag) in enumerate(zip(records, tags)):
         s, f = record.pixel
         lines = format_trace(record)
         atomic_write(path / f"pixel_{s}_{f}.log", ("\n".join(lines) + "\n").encode())
         meta = {"pixel": [s, f], "tag": tag, "final_intensity": record.last("I_pixel_final")[0],
                 "lines": len(lines)}
+        if sensitivities:
+            meta["sensitivity"] = f"pixel_{s}_{f}_sensitivity.json"
+            atomic_write(path / meta["sensitivity"], _json(sensitivities[i].to_json()))
         atomic_write(path / f"pixel_{s}_{f}_metadata.json", _json(meta))
     env = {"commit": _commit(), "python": platform.python_version(), "torch": torch.__version__,
            "device": device, "dtype": dtype, "platform": platform.platform()}

@@ -1,8 +1,13 @@
 """The "Explain difference" dock: the fit runs in the background and reports; the clicked
-pixel's sensitivity fills the table; without a comparison image, one message box."""
+pixel's sensitivity fills the table and goes into the trace export; without a comparison
+image, one message box."""
 
 from __future__ import annotations
 
+import csv
+import json
+
+from tests.app.helpers import wait_idle
 from tests.golden import load_case
 
 
@@ -19,14 +24,33 @@ def test_explain_finds_a_changed_distance(qtbot, make_window, fast_args, message
     assert message_boxes == []
 
 
-def test_selecting_a_pixel_shows_its_sensitivity(qtbot, make_window, fast_args):
+def test_selecting_a_pixel_shows_its_sensitivity_and_the_trace_export_carries_it(
+        qtbot, make_window, fast_args, example_log, tmp_path):
     window = make_window(fast_args)
     panel = window.explain_panel
+    window.controller.load_c_trace(str(example_log))
     with qtbot.waitSignal(panel.sensitivity.finished, timeout=60000):
-        window.state.select_pixel((368, 262))
+        window.controller.trace(368, 262)
+    wait_idle(qtbot, window.controller)
     flags = [panel.table.item(i, 0).text() for i in range(panel.table.rowCount())]
     assert "-distance" in flags and "-detector_rotx" in flags and "-fluence" in flags
     assert "(slow 368, fast 262)" in panel.pixel_label.text()
+    sensitivity = panel.current_sensitivity()
+    assert sensitivity.pixel == (368, 262) and [r.flag for r in sensitivity.rows] == flags
+    for suffix in (".txt", ".csv", ".json"):
+        assert window.controller.export_comparison(str(tmp_path / f"t{suffix}"), sensitivity)
+    data = json.loads((tmp_path / "t.json").read_text())
+    assert data["sensitivity"]["pixel"] == [368, 262] and data["first_divergence"] is None
+    assert [p["name"] for p in data["sensitivity"]["parameters"]] == flags
+    assert len(list(csv.DictReader((tmp_path / "t.csv").read_text().splitlines()))) == len(data["rows"])
+    table = list(csv.DictReader((tmp_path / "t_sensitivity.csv").read_text().splitlines()))
+    assert [t["name"] for t in table] == flags
+    text = (tmp_path / "t.txt").read_text()
+    assert "all 143 shared quantities agree" in text and "SENSITIVITY: -distance" in text
+    window.state.select_pixel((369, 262))
+    assert panel.current_sensitivity() is None  # another pixel's is not exported as this one's
+    with qtbot.waitSignal(panel.sensitivity.finished, timeout=60000):
+        pass
 
 
 def test_an_unknown_parameter_group_shows_one_message(qtbot, make_window, fast_args, message_boxes):

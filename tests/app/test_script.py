@@ -25,6 +25,8 @@ def test_scripted_run_writes_screenshot_and_comparison(qtbot, fast_args, example
     row = data["rows"][0]
     assert {"name", "occurrence", "ours", "c", "abs_diff", "rel_diff", "agree"} <= set(row)
     assert any(r["name"] == "I_pixel_final" and r["agree"] for r in data["rows"])
+    assert data["sensitivity"]["pixel"] == [368, 262]  # d(photons)/d(parameter) rides along
+    assert any(p["name"] == "-distance" for p in data["sensitivity"]["parameters"])
 
 
 def test_scripted_run_reports_a_planted_divergence(qtbot, fast_args, unrecorded_log, tmp_path):

@@ -1,14 +1,17 @@
-"""d(pixel)/d(parameter) of the sensitivity view against central finite differences."""
+"""d(pixel)/d(parameter) of the sensitivity view against central finite differences, and
+its one representation in the command line's lines, the trace bundle and the exports."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import json
 
 import pytest
 
 from sim.config import BeamConfig, CrystalConfig, DetectorConfig, Pivot, SimConfig, Convention
 from sim.explain.groups import GROUPS, fit_parameters
-from sim.explain.sensitivity import format_sensitivity, pixel_sensitivity
+from sim.explain.sensitivity import pixel_sensitivity
 from sim.model import build_model
 from sim.simulator import simulate
 
@@ -40,10 +43,15 @@ def _moved(config: SimConfig, param, delta: float) -> SimConfig:
                                                                         **{param.field: new})})
 
 
-def test_every_derivative_matches_a_central_difference():
-    rows = pixel_sensitivity(CONFIG, *PIXEL)
+@pytest.fixture(scope="module")
+def sensitivity():
+    return pixel_sensitivity(CONFIG, *PIXEL)
+
+
+def test_every_derivative_matches_a_central_difference(sensitivity):
+    rows = sensitivity.rows
     params, _ = fit_parameters(CONFIG, build_model(CONFIG), GROUPS)
-    assert [r.flag for r in rows] == [p.flag for p in params]
+    assert [r.flag for r in rows] == [p.flag for p in params] and sensitivity.pixel == PIXEL
     scale = abs(_pixel(CONFIG))
     for row, param in zip(rows, params):
         h = STEP if not param.is_scale else 1e-3  # the scale is linear: a relative step
@@ -54,15 +62,22 @@ def test_every_derivative_matches_a_central_difference():
     assert any(abs(r.derivative) > 0 for r in rows if r.flag != "-fluence")
 
 
-def test_the_lines_name_every_parameter():
-    rows = pixel_sensitivity(CONFIG, *PIXEL)
-    lines = format_sensitivity(rows, *PIXEL)
+def test_text_json_and_csv_carry_every_derivative(sensitivity):
+    rows = sensitivity.rows
+    lines = sensitivity.to_text()
     assert len(lines) == len(rows) + 1
     assert all(line.startswith("SENSITIVITY:") for line in lines)
     assert "-detector_rotz" in "\n".join(lines)
+    data = json.loads(json.dumps(sensitivity.to_json()))
+    assert data["pixel"] == list(PIXEL)
+    assert [(p["name"], p["unit"], p["derivative"]) for p in data["parameters"]] == [
+        (r.flag, r.unit, r.derivative) for r in rows]
+    table = list(csv.DictReader(sensitivity.to_csv().splitlines()))
+    assert [(t["name"], float(t["derivative"])) for t in table] == [(r.flag, r.derivative) for r in rows]
+    assert {(t["slow"], t["fast"]) for t in table} == {tuple(str(v) for v in PIXEL)}
 
 
-def test_the_command_line_prints_the_sensitivity_after_the_trace(tmp_path, monkeypatch, capsys):
+def test_the_command_line_prints_the_sensitivity_and_bundles_it(tmp_path, monkeypatch, capsys):
     from sim.cli import main
 
     monkeypatch.chdir(tmp_path)
@@ -74,3 +89,22 @@ def test_the_command_line_prints_the_sensitivity_after_the_trace(tmp_path, monke
     assert out.index("TRACE_PY") < out.index("SENSITIVITY:")
     assert len(sensitivity) == 1 + 18 and any("-distance" in line for line in sensitivity)
     assert list(tmp_path.iterdir()) == []  # a trace writes no image
+    assert main(flags + ["--trace-dir", "bundle"]) == 0
+    meta = json.loads((tmp_path / "bundle" / "pixel_3_5_metadata.json").read_text())
+    data = json.loads((tmp_path / "bundle" / meta["sensitivity"]).read_text())
+    assert data["pixel"] == [3, 5] and len(data["parameters"]) == 18
+    distance = next(line for line in sensitivity if line.split()[1] == "-distance")
+    bundled = next(p for p in data["parameters"] if p["name"] == "-distance")
+    assert bundled["derivative"] == pytest.approx(float(distance.split()[4]), rel=1e-6)
+    assert all(p["name"] in "\n".join(sensitivity) for p in data["parameters"])
+
+
+def test_a_bundle_without_sensitivity_has_no_sensitivity_file(tmp_path, monkeypatch):
+    from sim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    flags = ("-cell 30 34 38 80 95 100 -N 3 -default_F 100 -lambda 1.2 -distance 60 -pixel 2 "
+             "-detpixels 8 -oversample 1 -trace_pixel 3 5 --trace-dir bundle").split()
+    assert main(flags) == 0
+    assert "sensitivity" not in json.loads((tmp_path / "bundle" / "pixel_3_5_metadata.json").read_text())
+    assert not list((tmp_path / "bundle").glob("*sensitivity*"))
