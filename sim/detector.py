@@ -190,3 +190,13 @@ def _beam_pivot_trace(cfg, centre, pixel, angles, tt_axis, rotated, beam, distan
         ("term_fast", -centre.Fbeam * fdet), ("term_slow", -centre.Sbeam * sdet),
         ("term_beam", distance * beam), ("pix0_vector", pix0),
     ]
+
+
+def curved_positions(pos: torch.Tensor, distance_m, beam: torch.Tensor, sdet: torch.Tensor,
+                     fdet: torch.Tensor) -> torch.Tensor:
+    """Curved detector (``-curved_det``): every point at ``distance_m`` from the sample, its
+    flat coordinates read as angles about the slow and fast axes (the C's rule).
+    ``pos``: (..., 3) flat positions, metres; returns the same shape."""
+    start = (distance_m * beam).expand_as(pos)
+    swung = rotate_axis(start, sdet, pos[..., 1] / distance_m)
+    return rotate_axis(swung, fdet, pos[..., 2] / distance_m)

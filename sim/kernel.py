@@ -16,7 +16,8 @@ from typing import Callable, Optional, Tuple
 
 import torch
 
-from .geometry import dot, rotate_axis
+from .detector import curved_positions
+from .geometry import dot
 from .interpolation import apply_cutoff
 from .lattice import LatticeSpec, lattice_terms, nearest_cell_factor
 from .physics import polarization_factor
@@ -98,10 +99,7 @@ def subpixel_positions(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor) 
 
 
 def _curve(k: KernelInputs, pos: torch.Tensor) -> torch.Tensor:
-    """Curved detector: every pixel at ``distance``, flat coordinates read as angles (C rule)."""
-    start = (k.distance_m * k.beam).expand_as(pos)
-    swung = rotate_axis(start, k.sdet, pos[..., 1] / k.distance_m)
-    return rotate_axis(swung, k.fdet, pos[..., 2] / k.distance_m)
+    return curved_positions(pos, k.distance_m, k.beam, k.sdet, k.fdet)
 
 
 def solid_angle(k: KernelInputs, airpath: torch.Tensor) -> torch.Tensor:

@@ -8,6 +8,7 @@ from typing import Tuple
 
 import torch
 
+from .detector import curved_positions
 from .model import SimModel
 
 
@@ -28,6 +29,8 @@ def _diffracted(model: SimModel, slow, fast) -> torch.Tensor:
     slow, fast = torch.as_tensor(slow, dtype=det.pix0.dtype), torch.as_tensor(fast, dtype=det.pix0.dtype)
     pos = (det.pix0 + (fast + 0.5)[..., None] * det.pixel_size_m * det.fdet
            + (slow + 0.5)[..., None] * det.pixel_size_m * det.sdet)
+    if det.curved:
+        pos = curved_positions(pos, det.distance_m, det.beam, det.sdet, det.fdet)
     return pos / torch.linalg.norm(pos, dim=-1, keepdim=True)
 
 
