@@ -34,6 +34,8 @@ from typing import Callable, Dict, List
 
 import torch
 
+from .integrity import digest_path, file_digest, is_trusted, trust  # noqa: F401 (the cache's API)
+
 Runner = Callable[[List[torch.Tensor]], List[torch.Tensor]]
 log = logging.getLogger(__name__)
 
@@ -67,34 +69,6 @@ def package_path(key: str) -> Path:
     """Where the package for ``key`` (a readable description of the kernel) is stored."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     return cache_dir() / f"{digest}.pt2"
-
-
-def digest_path(package: Path) -> Path:
-    return package.with_name(package.name + ".sha256")
-
-
-def file_digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
-
-
-def is_trusted(path: Path) -> bool:
-    """The package is there, complete and the one its builder checked."""
-    try:
-        return digest_path(path).read_text().strip() == file_digest(path)
-    except OSError:
-        return False
-
-
-def trust(path: Path) -> None:
-    """Record the package's digest (atomically: a reader sees no digest or the whole one)."""
-    record = digest_path(path)
-    partial = record.with_name(f".{record.name}.{os.getpid()}")
-    partial.write_text(file_digest(path) + "\n")
-    os.replace(partial, record)
 
 
 def move_aside(path: Path) -> Path:

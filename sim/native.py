@@ -21,6 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
+from .integrity import is_trusted, trust
+
 #: No fused multiply-adds and no fast-math: float results must equal the C program's.
 CXX_FLAGS = ("-O2", "-shared", "-fPIC", "-ffp-contract=off", "-fno-fast-math")
 BUILD_TIMEOUT_S = 60
@@ -69,11 +71,7 @@ def _load(name: str, source: str, cxx: Optional[str]) -> Tuple[Optional[ctypes.C
 
 def _intact(path: Path) -> bool:
     """True when ``path`` exists and equals the digest recorded after it was built."""
-    try:
-        recorded = path.with_suffix(".sha256").read_text().strip()
-        return recorded == hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return False
+    return is_trusted(path)
 
 
 def _build(cxx: str, source: str, path: Path) -> None:
@@ -87,11 +85,8 @@ def _build(cxx: str, source: str, path: Path) -> None:
                               text=True, timeout=BUILD_TIMEOUT_S)
         if done.returncode != 0:
             raise OSError(done.stderr.strip() or f"{cxx} exited with {done.returncode}")
-        digest = hashlib.sha256(built.read_bytes()).hexdigest()
         os.replace(built, path)
-        digest_file = Path(scratch) / "digest"
-        digest_file.write_text(digest + "\n")
-        os.replace(digest_file, path.with_suffix(".sha256"))
+        trust(path)
 
 
 def _first_line(err: BaseException) -> str:

@@ -19,7 +19,7 @@ from typing import Any, Dict, Iterable, Iterator, Optional
 from ..errors import InputError
 from ..io._files import _UMASK
 from .description import SeriesDescription
-from .writers import sha256_of
+from ..integrity import file_digest as sha256_of
 
 MANIFEST = "series_manifest.json"
 DONE_LOG = "series_done.jsonl"

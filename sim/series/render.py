@@ -15,7 +15,8 @@ from typing import Any, Dict, Optional, Tuple
 
 from .description import SeriesDescription
 from .frames import FrameParams, frame_config, frame_params
-from .writers import make_writer, sha256_of
+from ..integrity import file_digest as sha256_of
+from .writers import make_writer
 
 FrameRecord = Dict[str, Any]
 #: Structure factor tables kept per process (one per -N the interpolation rule may depend on).

@@ -9,7 +9,6 @@ their geometry are ``sim.export``'s.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Dict, List, Protocol
 
@@ -154,9 +153,3 @@ def make_writer(fmt: str) -> FrameWriter:
     return WRITERS[fmt]()
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
