@@ -14,7 +14,7 @@ import shlex
 from pathlib import Path
 from typing import Optional
 
-from PyQt6.QtCore import QObject, QThreadPool, pyqtSignal
+from PyQt6.QtCore import PYQT_VERSION_STR, QT_VERSION_STR, QObject, QThreadPool, pyqtSignal
 
 from sim.cli_args import parse_args
 from sim.errors import InputError
@@ -26,8 +26,9 @@ from .display import on_image
 from .example import example_c_image, example_config, example_trace_log
 from .image_compare import load_reference
 from .live_c import LiveCTrace
+from .provenance import export_provenance, provenance_lines
 from .state import CTrace, RunOptions, ViewerState
-from .worker import BackgroundTask, simulation_job, simulator_notes, trace_job
+from .worker import BackgroundTask, runtime_versions, simulation_job, simulator_notes, trace_job
 
 TRACE_SUFFIXES = (".log", ".txt", ".trace")
 #: Configurations remembered so that a failed edit can be undone alone.
@@ -222,12 +223,14 @@ class Controller(QObject):
         """Write the trace comparison as text (.txt), CSV (.csv) or JSON (.json), with the
         pixel's ``sensitivity`` (``sim.explain.sensitivity.PixelSensitivity``) when given:
         a "sensitivity" entry in JSON, lines after the table in text, and beside a CSV
-        file ``NAME_sensitivity.csv`` (a second table would break the first's columns)."""
+        file ``NAME_sensitivity.csv`` (a second table would break the first's columns).
+        Its provenance (``export_provenance``) goes the same way: a "provenance" entry,
+        '# ' lines before the table, ``NAME_provenance.json`` beside a CSV file."""
         comparison = self.state.comparison
         if comparison is None:
             self.error.emit("no trace to export: click a pixel first")
             return False
-        files = _comparison_files(Path(path), comparison, sensitivity)
+        files = _comparison_files(Path(path), comparison, sensitivity, self._provenance())
         try:
             for target, text in files.items():
                 target.write_text(text, encoding="utf-8")
@@ -236,6 +239,12 @@ class Controller(QObject):
             return False
         self.status.emit("wrote " + ", ".join(str(p) for p in files))
         return True
+
+    def _provenance(self) -> dict:
+        options = self.state.options
+        runtime = {"torch": runtime_versions()["torch"], "PyQt6": PYQT_VERSION_STR, "Qt": QT_VERSION_STR,
+                   "device": options.device, "dtype": options.dtype}
+        return export_provenance(self.state.config, self.state.c_trace, runtime)
 
     def _on_config_changed(self, *_) -> None:
         """Simulate the new config (unless a failed change was undone) and re-trace at once."""
@@ -284,20 +293,21 @@ class Controller(QObject):
             self.error.emit(message)
 
 
-def _comparison_files(path: Path, comparison, sensitivity) -> dict:
+def _comparison_files(path: Path, comparison, sensitivity, provenance: dict) -> dict:
     """{file: text} of a trace-comparison export to ``path`` (its suffix picks the format)."""
     suffix = path.suffix.lower()
     if suffix == ".json":
-        data = comparison.to_json()
+        data = {**comparison.to_json(), "provenance": provenance}
         if sensitivity is not None:
             data["sensitivity"] = sensitivity.to_json()
         return {path: json.dumps(data, indent=1) + "\n"}
     if suffix == ".csv":
-        files = {path: to_csv(comparison)}
+        files = {path: to_csv(comparison),
+                 path.with_name(f"{path.stem}_provenance.json"): json.dumps(provenance, indent=1) + "\n"}
         if sensitivity is not None:
             files[path.with_name(f"{path.stem}_sensitivity.csv")] = sensitivity.to_csv()
         return files
-    text = format_table(comparison)
+    text = "\n".join(provenance_lines(provenance)) + "\n" + format_table(comparison)
     if sensitivity is not None:
         text += "\n" + "\n".join(sensitivity.to_text()) + "\n"
     return {path: text}

@@ -65,7 +65,7 @@ class LiveCTrace(QObject):
         self._process: Optional[QProcess] = None
         self._folder: Optional[QTemporaryDir] = None
         self._pixel: Tuple[int, int] = (0, 0)
-        self._command = ""
+        self._argv: Tuple[str, ...] = ()
         self._output = bytearray()
         self._clock = QElapsedTimer()
         self._ticker = QTimer(self, interval=PROGRESS_MS)
@@ -81,7 +81,7 @@ class LiveCTrace(QObject):
         self._folder = QTemporaryDir()
         self._pixel = (slow, fast)
         arguments = trace_arguments(config, slow, fast)
-        self._command = shlex.join([binary, *arguments])
+        self._argv = (binary, *arguments)
         process = QProcess(self)
         process.setWorkingDirectory(self._folder.path())
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
@@ -138,8 +138,8 @@ class LiveCTrace(QObject):
             return
         self.progress.emit(f"C trace of pixel ({self._pixel[0]}, {self._pixel[1]}) read in {seconds:.2f} s")
         if not record.meta.get("command"):
-            record.meta["command"] = self._command
-        self.finished.emit(CTrace(record, origin, live=True))
+            record.meta["command"] = shlex.join(self._argv)
+        self.finished.emit(CTrace(record, origin, self._argv))
 
     def _on_error(self, error) -> None:
         process = self._process

@@ -5,6 +5,9 @@ reads a ``nanoBragg -...`` line); a live C trace records the one it ran; a golde
 folder records it in its ``case.json`` (``c_command``) beside the files. Two command lines
 belong together when they describe the same physics: output files, noise settings and the
 region of interest do not change a pixel's trace or value inside the region.
+
+A trace-comparison export records its own provenance (``export_provenance``): our command
+line, where the C trace came from, and the software it was made with.
 """
 
 from __future__ import annotations
@@ -13,16 +16,20 @@ import functools
 import json
 import shlex
 from dataclasses import replace
+from importlib import metadata
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from sim.cli_args import format_args, parse_args
+import numpy as np
+
+from sim.cli_args import format_args, format_command, parse_args
 from sim.config import OutputConfig, SimConfig
 from sim.errors import InputError
 
 CASE_FILE = "case.json"
 #: At most this many differing flags are named.
 NAMED_FLAGS = 3
+PACKAGE = "nanobragg-studio"
 
 
 def recorded_command(recorded: Optional[str], source: Optional[str]) -> Optional[str]:
@@ -88,3 +95,33 @@ def _flags(args: List[str]) -> Dict[str, List[str]]:
         elif name is not None:
             flags[name].append(token)
     return flags
+
+
+def export_provenance(config: SimConfig, c_trace, runtime: Dict[str, str]) -> Dict[str, object]:
+    """What a trace-comparison export was made from: our command line, the C trace's source
+    (a log file and the command line it records, or the binary and command line the viewer
+    ran; None when no C trace is loaded), and the versions (``runtime``: torch, Qt, device...
+    as the caller knows them, added to ours and numpy's)."""
+    if c_trace is None:
+        source = None
+    elif c_trace.live:
+        source = {"binary": c_trace.argv[0], "command": shlex.join(c_trace.argv)}
+    else:
+        source = {"log": str(Path(c_trace.source).resolve()), "recorded_command": c_trace.command}
+    try:
+        ours = metadata.version(PACKAGE)
+    except metadata.PackageNotFoundError:
+        ours = "not installed"
+    return {"command": format_command(config), "c_trace": source,
+            "versions": {PACKAGE: ours, "numpy": np.__version__, **runtime}}
+
+
+def provenance_lines(provenance: Dict[str, object], prefix: str = "") -> List[str]:
+    """``provenance`` as '# key: value' comment lines, nested keys joined by '.'."""
+    lines = []
+    for key, value in provenance.items():
+        if isinstance(value, dict):
+            lines += provenance_lines(value, f"{prefix}{key}.")
+        else:
+            lines.append(f"# {prefix}{key}: {'none' if value is None else value}")
+    return lines

@@ -38,11 +38,16 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class CTrace:
-    """A C trace and where it came from: a log file, or a live run of the C binary."""
+    """A C trace and where it came from: a log file, or a live run of the C binary
+    (``argv``: the program and arguments the viewer ran; empty for a log file)."""
 
     record: TraceRecord
     source: str
-    live: bool = False
+    argv: Tuple[str, ...] = ()
+
+    @property
+    def live(self) -> bool:
+        return bool(self.argv)
 
     @property
     def pixel(self) -> Optional[Pixel]:

@@ -117,3 +117,38 @@ def test_trace_comparison_exports(qtbot, make_window, fast_args, example_log, tm
     rows = list(csv.DictReader((tmp_path / "t.csv").read_text().splitlines()))
     assert len(rows) == len(data["rows"])
     assert "all 143 shared quantities agree" in (tmp_path / "t.txt").read_text()
+
+
+def _provenances(folder):
+    """The provenance of the exports t.json, t.csv and t.txt in ``folder``, each as read back."""
+    text = (folder / "t.txt").read_text().splitlines()
+    return {".json": json.loads((folder / "t.json").read_text())["provenance"],
+            ".csv": json.loads((folder / "t_provenance.json").read_text()),
+            ".txt": dict(line[2:].split(": ", 1) for line in text if line.startswith("# "))}
+
+
+def test_trace_comparison_exports_record_command_c_log_and_versions(qtbot, make_window, fast_args,
+                                                                     example_log, tmp_path):
+    import torch
+
+    from sim.cli_args import format_command
+
+    window = make_window(fast_args)
+    window.controller.load_c_trace(str(example_log))
+    window.controller.trace(368, 262)
+    wait_idle(qtbot, window.controller)
+    for suffix in (".txt", ".csv", ".json"):
+        assert window.controller.export_comparison(str(tmp_path / f"t{suffix}"))
+    command, log = format_command(window.state.config), str(example_log.resolve())
+    assert "-roi 250 280 360 380" in command
+    found = _provenances(tmp_path)
+    assert found[".json"] == found[".csv"]
+    json_text = found.pop(".txt")
+    assert json_text["command"] == command and json_text["c_trace.log"] == log
+    assert json_text["versions.torch"] == torch.__version__ and json_text["versions.device"] == "cpu"
+    assert (tmp_path / "t.txt").read_text().splitlines()[0] == f"# command: {command}"
+    data = found[".json"]
+    assert data["command"] == command and data["c_trace"]["log"] == log
+    assert data["c_trace"]["recorded_command"].startswith("nanoBragg ")
+    assert data["versions"]["torch"] == torch.__version__ and data["versions"]["numpy"] == np.__version__
+    assert {"nanobragg-studio", "PyQt6", "Qt", "dtype"} <= set(data["versions"])

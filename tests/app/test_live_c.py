@@ -102,3 +102,25 @@ def test_roi_live_c_on_the_real_instrumented_binary(qtbot, make_window, fast_arg
         assert window.state.c_trace_foreign is None and not window.state.pixel_mismatch
         assert comparison.first_divergence is None and len(comparison.rows) > 100
         assert window.trace_panel.live_c_status.text().startswith(f"C trace of pixel ({s}, {f}) read in")
+
+
+def test_trace_exports_record_the_live_c_binary_and_its_command(qtbot, make_window, fast_args, tmp_path):
+    import json
+
+    import torch
+
+    binary = stand_in_c_binary(tmp_path)
+    window = make_window(fast_args)
+    window.controller.c_binary = str(binary)
+    window.controller.trace(368, 262)
+    wait_idle(qtbot, window.controller)
+    qtbot.waitUntil(lambda: window.state.c_trace is not None and window.state.our_trace is not None)
+    for suffix in (".txt", ".csv", ".json"):
+        assert window.controller.export_comparison(str(tmp_path / f"t{suffix}"))
+    ran = shlex.join([str(binary), *shlex.split((tmp_path / "last_args.txt").read_text())])
+    provenance = json.loads((tmp_path / "t.json").read_text())["provenance"]
+    assert provenance["c_trace"] == {"binary": str(binary), "command": ran}
+    assert provenance["versions"]["torch"] == torch.__version__
+    assert json.loads((tmp_path / "t_provenance.json").read_text()) == provenance
+    text = (tmp_path / "t.txt").read_text()
+    assert f"# c_trace.binary: {binary}\n# c_trace.command: {ran}\n" in text
