@@ -26,6 +26,7 @@ from .line_trace_panel import LineTracePanel
 from .menus import build_menus
 from .params_panel import ParamsPanel
 from .png_export import FIGURE_FORMATS, save_figure
+from .series_bar import SeriesBar
 from .trace_panel import TracePanel
 from .trace_plots import TracePlots
 
@@ -92,6 +93,11 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self.trace_dock, dock)  # stacked, they would need 800 px
         self.trace_dock.raise_()
         self.explain_panel.error.connect(self.show_error)
+        self.series_bar = SeriesBar(self.state, self.display)
+        self.series_dock = self._dock("Series", self.series_bar, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.series_bar.error.connect(self.show_error)
+        self.series_bar.opened.connect(self.series_dock.show)
+        self.series_dock.hide()  # until a series is opened
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -73,6 +73,8 @@ def _file_menu(window, a: WindowActions) -> None:
           "Load a C trace log (compare traces) or a C image (compare images); or drop it on the window")
     a.add(menu, "Open image to &view\u2026", window.view_image_dialog, ["Ctrl+Shift+O"],
           "Any image fabio reads, or raw float32 (shape from <rows>x<cols> in its name)")
+    a.add(menu, "Open &series\u2026", window.series_bar.open_dialog, [],
+          "A series written by python -m sim series (its series_manifest.json): frame slider and playback")
     a.recent_menu = menu.addMenu("Open &recent")
     menu.addSeparator()
     a.add(menu, "&Export image\u2026", window.export_image_dialog, ["Ctrl+E"],
@@ -116,6 +118,7 @@ def _view_menu(window, a: WindowActions) -> None:
     menu.addAction(window.inspect_dock.toggleViewAction())
     menu.addAction(window.plots_dock.toggleViewAction())
     menu.addAction(window.line_trace_dock.toggleViewAction())
+    menu.addAction(window.series_dock.toggleViewAction())
     a.add(menu, "Reset &layout", window.reset_layout, [], "Put the panels back where they start")
 
 

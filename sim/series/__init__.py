@@ -6,7 +6,8 @@
 - ``writers``: the frame-writer interface and the NXmx, CBF and SMV writers;
 - ``manifest``: the manifest and the completion log that make a series resumable;
 - ``runner``: a run in this process; ``cluster``: the same on Dask;
-- ``cli``: the command line; ``progress``: its progress line; ``sampling``: automatic phi steps.
+- ``cli``: the command line; ``progress``: its progress line; ``sampling``: automatic phi steps;
+- ``reader``: a written series read back (each frame's config and image), for the viewer.
 
 No Qt. Dask is optional (the ``dask`` extra).
 """

@@ -1,0 +1,106 @@
+"""Reading a written series back: its manifest, each frame's config and each frame's image.
+
+A viewer (or a script) opens ``DIR/series_manifest.json`` with ``open_series``; frame k's
+config is the plain nanoBragg run that made it (``frames.frame_config``) and its image is
+read from its own file (numbered CBF or SMV, or the NXmx data file ``series_0000k.h5``),
+in counts as written. No torch, no Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import numpy as np
+
+from ..config import SimConfig
+from ..errors import InputError
+from .description import SeriesDescription
+from .frames import FrameParams, frame_config
+from .manifest import MANIFEST, read_description, read_frames
+
+
+@dataclass(frozen=True)
+class WrittenSeries:
+    """A series on disk: its description, folder and every frame's manifest entry."""
+
+    description: SeriesDescription
+    folder: Path
+    entries: Tuple[Dict[str, Any], ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    def params(self, index: int) -> FrameParams:
+        entry = {k: v for k, v in self.entries[index].items() if k != "file"}
+        if "misset_deg" in entry:
+            entry["misset_deg"] = tuple(entry["misset_deg"])
+        return FrameParams(**entry)
+
+    def config(self, index: int) -> SimConfig:
+        """Frame ``index`` as one nanoBragg run (its own phi range or orientation)."""
+        return frame_config(self.description.config(), self.params(index))
+
+    def path(self, index: int) -> Path:
+        return self.folder / self.entries[index]["file"]
+
+    def read_frame(self, index: int) -> np.ndarray:
+        """Frame ``index``'s image (slow, fast) in counts, as float64."""
+        return read_frame_file(self.path(index))
+
+    def label(self, index: int) -> str:
+        """What sets the frame apart: its phi range (sweep) or orientation (shots)."""
+        p = self.params(index)
+        head = f"frame {index + 1} of {self.count}"
+        if p.phi_start_deg is not None:
+            return f"{head}: phi {p.phi_start_deg:g} to {p.phi_start_deg + p.osc_deg:g} deg"
+        if p.misset_deg is not None:
+            return f"{head}: misset " + " ".join(f"{a:.2f}" for a in p.misset_deg) + " deg"
+        return head
+
+
+def open_series(manifest: Path) -> WrittenSeries:
+    """The series of ``manifest`` (its folder's ``series_manifest.json``, or that folder)."""
+    manifest = Path(manifest)
+    folder = manifest if manifest.is_dir() else manifest.parent
+    if not manifest.is_dir() and manifest.name != MANIFEST:
+        raise InputError(f"not a series manifest (expected {MANIFEST})", str(manifest))
+    description = read_description(folder)
+    if description is None:
+        raise InputError("no such file", str(folder / MANIFEST))
+    try:
+        entries: List[Dict[str, Any]] = list(read_frames(folder))
+    except (ValueError, OSError) as err:
+        raise InputError(f"damaged frame list ({err})", str(folder / MANIFEST)) from None
+    if len(entries) != description.count or not all("file" in e and "index" in e for e in entries):
+        raise InputError(f"lists {len(entries)} frames, its description {description.count}",
+                         str(folder / MANIFEST))
+    series = WrittenSeries(description, folder, tuple(entries))
+    try:
+        for index in range(series.count):
+            series.params(index)
+    except TypeError as err:
+        raise InputError(f"damaged frame entry ({err})", str(folder / MANIFEST)) from None
+    return series
+
+
+def read_frame_file(path: Path) -> np.ndarray:
+    """One frame file's image in counts: NXmx data file, CBF or SMV."""
+    path = Path(path)
+    try:
+        if path.suffix == ".h5":
+            import h5py
+
+            with h5py.File(path, "r") as handle:
+                return np.asarray(handle["entry/data/data"][0], dtype=np.float64)
+        if path.suffix == ".img":
+            from ..io.smv import read_smv
+
+            return np.asarray(read_smv(str(path))[1], dtype=np.float64)
+        import fabio
+
+        return np.asarray(fabio.open(str(path)).data, dtype=np.float64)
+    except (OSError, KeyError, ValueError) as err:
+        raise InputError(f"cannot read frame: {err}", str(path)) from None

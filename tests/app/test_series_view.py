@@ -1,0 +1,76 @@
+"""File > Open series: the slider shows each frame's own file, labels its phi range, and a
+click traces the pixel with that frame's phi (the trace's rotated cell turns with it)."""
+
+from __future__ import annotations
+
+import math
+
+import fabio
+import numpy as np
+import pytest
+
+from sim.series.cli import build_description, split_options
+from sim.series.runner import RunOptions, run_series
+from tests.app.helpers import click_pixel, wait_idle
+
+LINE = ["-cell", "60", "70", "80", "90", "90", "90", "-default_F", "100", "-N", "4", "-distance", "60",
+        "-detpixels", "24", "-misset", "10", "20", "30", "-nonoise"]
+OSC_DEG, PHI_STEPS = 0.5, 2
+
+
+@pytest.fixture
+def sweep(tmp_path):
+    """A 3-frame CBF sweep of 0.5 deg frames, phi from 0."""
+    options, line = split_options(LINE + ["--frames", "3", "--osc", str(OSC_DEG), "-phisteps", str(PHI_STEPS),
+                                          "--format", "cbf"])
+    folder = tmp_path / "sweep"
+    run_series(build_description(options, line), RunOptions(folder, progress=False))
+    return folder
+
+
+def _angle_about_z_deg(u, v) -> float:
+    """Angle from u to v about the spindle axis (z, MOSFLM's), from their components across it."""
+    return math.degrees(math.atan2(u[0] * v[1] - u[1] * v[0], u[0] * v[0] + u[1] * v[1]))
+
+
+def test_slider_shows_each_frame_and_a_click_traces_it_at_its_phi(qtbot, make_window, sweep, message_boxes):
+    window = make_window(LINE)
+    bar = window.series_bar
+    assert bar.open(str(sweep / "series_manifest.json"))
+    assert window.series_dock.isVisible()
+    wait_idle(qtbot, window.controller)
+    rot_a = {}
+    for index in (2, 0):
+        bar.slider.setValue(index)
+        expected = fabio.open(str(sweep / f"series_{index + 1:05d}.cbf")).data
+        assert np.array_equal(window.state.reference.data, expected)
+        assert f"phi {index * OSC_DEG:g} to {(index + 1) * OSC_DEG:g} deg" in bar.label.text()
+        # nanoBragg samples each step's start: the frame's first sample is half a step in
+        assert window.state.config.crystal.phi_start_deg == pytest.approx((index + 0.5 / PHI_STEPS) * OSC_DEG)
+        wait_idle(qtbot, window.controller)
+        click_pixel(qtbot, window.image_panel, 5.5 + index, 7.5)  # another pixel: no old trace stays
+        qtbot.waitUntil(lambda: window.state.our_trace is not None and bool(window.state.our_trace.entries))
+        wait_idle(qtbot, window.controller)
+        assert window.state.our_trace.pixel == (7, 5 + index)
+        rot_a[index] = window.state.our_trace.first("rot_a_angstroms")
+    assert _angle_about_z_deg(rot_a[0], rot_a[2]) == pytest.approx(2 * OSC_DEG, abs=1e-6)
+    assert message_boxes == []
+
+
+def test_playback_walks_the_frames(qtbot, make_window, sweep):
+    window = make_window(LINE)
+    bar = window.series_bar
+    bar.open(str(sweep))
+    bar.play_button.click()
+    qtbot.waitUntil(lambda: bar.slider.value() == 2, timeout=5000)
+    bar.play_button.click()
+    assert not bar._timer.isActive() and bar.play_button.text() == "Play"
+    wait_idle(qtbot, window.controller)
+
+
+def test_a_file_that_is_no_manifest_is_one_message(qtbot, make_window, sweep, message_boxes):
+    window = make_window(LINE)
+    config = window.state.config
+    assert not window.series_bar.open(str(sweep / "series_00001.cbf"))
+    assert len(message_boxes) == 1 and "series_manifest.json" in message_boxes[0]
+    assert window.state.config == config and not window.series_dock.isVisible()
