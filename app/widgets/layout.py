@@ -15,7 +15,7 @@ from PyQt6.QtCore import Qt
 #: Narrower windows tab the two docks together on the right.
 TABBED_BELOW_PX = 1400
 #: Share of the window width for the trace dock (and its bounds), and the parameters dock.
-TRACE_SHARE, TRACE_MIN_PX, TRACE_MAX_PX = 0.3, 300, 640
+TRACE_SHARE, TRACE_MIN_PX, TRACE_MAX_PX = 0.34, 300, 680
 PARAMS_SHARE, PARAMS_MIN_PX, PARAMS_MAX_PX = 0.19, 250, 360
 
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea

@@ -147,10 +147,19 @@ class TracePanel(QWidget):
     def _update_all(self, *_) -> None:
         self.table_model.set_comparison(self.state.comparison)
         self.table.resizeColumnsToContents()
+        self._fit_value_columns()
+        self.table.resizeRowsToContents()
         self._update_title()
         self._update_source()
         self._update_banner()
         self.rtol.setText(f"{self.state.rtol:g}")
+
+    def _fit_value_columns(self) -> None:
+        """Ours and C as wide as a number, so both show beside each other; a longer text value
+        (a convention mapping, say) is elided in its cell and whole in its tool tip."""
+        number = self.table.fontMetrics().horizontalAdvance("-0.000000000e+00") + 16
+        for column in (2, 3):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), number))
 
     def _update_title(self) -> None:
         pixel = self.state.pixel

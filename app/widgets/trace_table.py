@@ -30,12 +30,13 @@ SCIENTIFIC = "{:.9e}"
 
 
 def table_text(name: str, value) -> str:
-    """A traced value as the table shows it: real scalars and vectors in ``SCIENTIFIC``."""
+    """A traced value as the table shows it: real scalars and vectors in ``SCIENTIFIC``, a
+    vector's components one per line (so ours and C fit side by side in a narrow dock)."""
     if value is None:
         return ""
     if quantity(name).kind in (SCALAR, VEC3) and isinstance(value, tuple):
         try:
-            return " ".join(SCIENTIFIC.format(float(v)) for v in value)
+            return "\n".join(SCIENTIFIC.format(float(v)) for v in value)
         except (TypeError, ValueError):
             pass
     return value_text(name, value)

@@ -48,12 +48,16 @@ def test_the_image_is_the_dominant_panel_and_fits_its_view(sized_window, width, 
 
 
 def _table_shows_whole_numbers(panel):
-    """Columns sized to their content, one number format, a scroll bar only when needed."""
+    """Columns sized to their content (ours and C to a whole number, a vector's components
+    one per line; only long text is elided), one number format, a scroll bar only when needed."""
     table, header = panel.table, panel.table.horizontalHeader()
     columns = range(panel.table_model.columnCount())
-    assert all(header.sectionSize(c) >= table.sizeHintForColumn(c) for c in columns)
+    number = table.fontMetrics().horizontalAdvance("-0.000000000e+00")
+    assert all(header.sectionSize(c) >= table.sizeHintForColumn(c) for c in columns if c not in (2, 3))
+    assert all(header.sectionSize(c) >= number for c in (2, 3))
     texts = [panel.filter.index(r, 2).data() for r in range(table.model().rowCount())]
     assert "1.000000000e-10" in texts  # lambda_meters, in the fixed scientific format
+    assert any(t and t.count("\n") == 2 for t in texts)  # a vector, one component per line
     needed = sum(header.sectionSize(c) for c in columns) > table.viewport().width()
     assert table.horizontalScrollBar().isVisible() == needed
 
