@@ -21,7 +21,6 @@ import tempfile
 import time
 import warnings
 
-import numpy as np
 import torch
 
 from sim.agreement import image_agreement

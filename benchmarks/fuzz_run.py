@@ -21,7 +21,7 @@ from sim.agreement import image_agreement
 from sim.cli_args import parse_args
 from sim.errors import InputError
 from sim.model import build_model
-from sim.simulator import iterations_per_pixel, roi_pixels, simulate
+from sim.simulator import iterations_per_pixel, roi_rectangle, simulate
 from sim.trace.c_log import parse_trace_text
 from sim.trace.compare import DIFFER, compare_traces
 from sim.trace.tracer import trace_pixel
@@ -58,8 +58,8 @@ class Outcome:
 def cost(argv: Sequence[str], scratch: Path) -> int:
     """Kernel iterations the line needs (pixels in the ROI x samples x orientations)."""
     model = _in(scratch, lambda: build_model(parse_args(full_argv(argv)).config))
-    slow, _ = roi_pixels(model, (0, model.detector.spixels, 0, model.detector.fpixels))
-    return len(slow) * iterations_per_pixel(model)
+    s0, s1, f0, f1 = roi_rectangle(model, (0, model.detector.spixels, 0, model.detector.fpixels))
+    return (s1 - s0) * (f1 - f0) * iterations_per_pixel(model)
 
 
 def run_c(c_binary: str, argv: Sequence[str], scratch: Path, timeout_s: float,
