@@ -12,13 +12,13 @@ from typing import Optional
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QSize, Qt
-from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                              QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from sim.pixel_info import resolution_map_A
 
 from ..inspect import box, line, neighbourhood, radial_profile
+from .copy_action import add_copy_action
 from .elided_label import ElidedLabel
 
 HALF = 3
@@ -46,7 +46,7 @@ class InspectPanel(QWidget):
         self.curve = self.plot.plot(pen=pg.mkPen((20, 90, 200), width=1.5))
         self.stats = ElidedLabel("Draw a line or a box on the image.")
         self._lay_out()
-        self._add_copy_action()
+        add_copy_action(self.table, "Copy values", self.copy_values)
         self.line_button.clicked.connect(self.start_line)
         self.box_button.clicked.connect(self.start_box)
         self.clear_button.clicked.connect(self.clear_roi)
@@ -69,14 +69,6 @@ class InspectPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.stats)
-
-    def _add_copy_action(self) -> None:
-        copy = QAction("Copy values", self.table)
-        copy.setShortcut(QKeySequence.StandardKey.Copy)
-        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        copy.triggered.connect(self.copy_values)
-        self.table.addAction(copy)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
     def data(self) -> Optional[np.ndarray]:
         return self.image_panel.values()

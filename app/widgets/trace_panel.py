@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PyQt6.QtCore import QItemSelectionModel, QSize, Qt, pyqtSignal
-from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QFrame, QHBoxLayout, QHeaderView,
                              QLabel, QLineEdit, QMenu, QProgressBar, QPushButton, QTableView, QToolButton,
                              QVBoxLayout, QWidget)
 
 from ..trace_summary import AGREE, DIVERGENCE, FAILED, FOREIGN, HINT, MISMATCH, ONE_SIDED, PENDING, banner
+from .copy_action import add_copy_action
 from .elided_label import ElidedLabel
 from .trace_table import TraceFilter, TraceTableModel
 
@@ -74,7 +74,7 @@ class TracePanel(QWidget):
         self.rtol.setMaximumWidth(70)
         self.rtol.setToolTip("Relative tolerance of the comparison")
         self.table = _table(self.filter)
-        self._add_copy_action()
+        add_copy_action(self.table, "Copy rows", self.copy_selected_rows)
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -98,14 +98,6 @@ class TracePanel(QWidget):
         self.search.textChanged.connect(self.filter.set_text)
         self.differences_only.toggled.connect(self.filter.set_differences_only)
         self.rtol.editingFinished.connect(self._on_rtol_edited)
-
-    def _add_copy_action(self) -> None:
-        copy = QAction("Copy rows", self.table)
-        copy.setShortcut(QKeySequence.StandardKey.Copy)
-        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        copy.triggered.connect(self.copy_selected_rows)
-        self.table.addAction(copy)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
     def copy_selected_rows(self) -> None:
         """Put the selected rows on the clipboard, tab-separated, with full-precision values."""

@@ -7,7 +7,6 @@ missing from the folder is rewritten on resume."""
 from __future__ import annotations
 
 import json
-import re
 
 import h5py
 import numpy as np
@@ -17,7 +16,7 @@ from sim.series.cli import build_description, split_options
 from sim.series.render import FrameRenderer
 from sim.series.runner import RunOptions, run_series
 from tests.exports.conftest import dials  # noqa: F401  (the shared DIALS fixture)
-from tests.sim.series.test_series_dials import CELL, SWEEP, indexed_cell
+from tests.sim.series.test_series_dials import CELL, SWEEP, assert_indexes_to_cell
 
 SWEEP_20 = [*SWEEP[:SWEEP.index("--frames")], "--frames", "20", "--osc", "1", "--format", "nxmx"]
 SMALL = ("-cell 60 70 80 90 90 90 -misset 10 20 30 -default_F 100 -N 8 -lambda 1.5 -distance 40 "
@@ -61,13 +60,7 @@ def test_a_missing_nxmx_frame_is_rewritten_on_resume(tmp_path):
 
 def test_dials_indexes_a_20_frame_nxmx_sweep_to_the_simulated_cell(dials, tmp_path):  # noqa: F811
     _run(SWEEP_20, tmp_path / "sweep")
-    dials.run(["dials.import", str(tmp_path / "sweep" / "series_master.h5")], tmp_path)
-    found = dials.run(["dials.find_spots", "imported.expt", "nproc=1", "min_spot_size=3"], tmp_path)
-    assert re.search(r"(\d+) spots found on 20 images", found)
-    dials.run(["dials.index", "imported.expt", "strong.refl", "detector.fix=all", "beam.fix=all"], tmp_path)
-    cell = indexed_cell(tmp_path / "indexed.expt")
-    np.testing.assert_allclose(cell[:3], CELL[:3], rtol=5e-4)
-    np.testing.assert_allclose(cell[3:], CELL[3:], atol=0.05)
+    assert_indexes_to_cell(dials, [str(tmp_path / "sweep" / "series_master.h5")], 20, tmp_path)
 
 
 SHOTS = ("-cell 60 70 80 90 90 90 -default_F 100 -N 10 -lambda 1.0 -distance 60 -detpixels 256 -pixel 0.2 "
