@@ -16,7 +16,7 @@ from typing import Optional
 
 from PyQt6.QtCore import PYQT_VERSION_STR, QT_VERSION_STR, QObject, QThreadPool, pyqtSignal
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 from sim.errors import InputError
 from sim.export import export_image
 from sim.trace.c_log import load_trace_log

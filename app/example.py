@@ -38,7 +38,7 @@ def example_command() -> str:
 
 
 def example_config():
-    from sim.cli_args import parse_args
+    from sim.cli.args import parse_args
 
     return parse_args(example_args()).config
 

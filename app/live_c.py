@@ -19,8 +19,8 @@ from typing import List, Optional, Tuple
 
 from PyQt6.QtCore import QElapsedTimer, QObject, QProcess, QTemporaryDir, QTimer, pyqtSignal
 
-from sim.cli_args import format_args
-from sim.config import SimConfig
+from sim.cli.args import format_args
+from sim.model.config import SimConfig
 from sim.errors import InputError
 from sim.trace.c_log import parse_trace_text
 

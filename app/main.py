@@ -19,8 +19,8 @@ from typing import List, Optional
 from PyQt6.QtCore import QtMsgType, qInstallMessageHandler
 from PyQt6.QtWidgets import QApplication
 
-from sim.cli_args import parse_args
-from sim.config import OutputConfig
+from sim.cli.args import parse_args
+from sim.model.config import OutputConfig
 from sim.errors import InputError
 
 from .example import example_args, example_config, example_trace_log

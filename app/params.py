@@ -13,8 +13,8 @@ import os
 from dataclasses import dataclass, replace
 from typing import Callable, Dict, Optional, Tuple
 
-from sim.cli_args import format_args, parse_args
-from sim.config import Convention, Pivot, SimConfig
+from sim.cli.args import format_args, parse_args
+from sim.model.config import Convention, Pivot, SimConfig
 from sim.errors import InputError
 
 FLOAT, INT, CHOICE, FILE = "float", "int", "choice", "file"

@@ -22,8 +22,8 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
-from sim.cli_args import format_args, format_command, parse_args
-from sim.config import OutputConfig, SimConfig
+from sim.cli.args import format_args, format_command, parse_args
+from sim.model.config import OutputConfig, SimConfig
 from sim.errors import InputError
 
 CASE_FILE = "case.json"

@@ -1,6 +1,6 @@
 """Text and geometry the image panel shows about pixels: hover readout, beam centre, rings.
 
-Everything physical comes from ``sim.pixel_info``; this module only picks and formats.
+Everything physical comes from ``sim.kernel.pixel_info``; this module only picks and formats.
 Coordinates are the image panel's: x along fast, y along slow, in pixels, with pixel
 (s, f) covering [f, f + 1) x [s, s + 1). No Qt.
 """
@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from sim.pixel_info import pixel_info, resolution_ring_radius_px
+from sim.kernel.pixel_info import pixel_info, resolution_ring_radius_px
 
 from .display import OURS, on_image
 

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Optional, Tuple
 
 from sim.agreement import TRACE_RTOL
-from sim.config import SimConfig
+from sim.model.config import SimConfig
 from sim.trace.compare import Comparison, compare_traces
 from sim.trace.record import TraceRecord
 

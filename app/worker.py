@@ -50,7 +50,7 @@ class _NoteHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.relay.note.emit(record.getMessage())
-        if record.name == "sim.compiled" and str(record.msg).startswith(("building", "built")):
+        if record.name == "sim.kernel.compiled" and str(record.msg).startswith(("building", "built")):
             self.relay.building.emit(str(record.msg).startswith("building"))
 
 
@@ -242,7 +242,7 @@ def line_trace_job(config, pixels, device: str, dtype: str, model=None) -> Job:
         model = None
 
     def job(progress, cancel):
-        from sim.model import build_model
+        from sim.model.resolved import build_model
 
         built = model if model is not None else build_model(config)
         records = []

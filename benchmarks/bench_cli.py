@@ -5,7 +5,7 @@
 Runs every line with the C program (when given) and with ours, in the same benchmark
 run and the same scratch folder, and prints wall time, peak memory and the ratio
 ours / C. Our first run of each line is shown apart ("first s"): with an empty kernel
-cache it runs eagerly while the compiled kernel (sim.compiled) is built in the background;
+cache it runs eagerly while the compiled kernel (sim.kernel.compiled) is built in the background;
 the benchmark then waits for that build (``python -m sim warmup``) before the timed runs.
 With the C program, our float image is also checked against its image with the golden
 tolerances ("agrees": Pearson r >= 0.99999, sum within 1e-5, max |diff| <= 1e-4 of max).

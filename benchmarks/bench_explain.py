@@ -26,12 +26,12 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sim.cli_args import parse_args  # noqa: E402
+from sim.cli.args import parse_args  # noqa: E402
 from sim.explain.explain import explain  # noqa: E402
 from sim.explain.groups import start_vector  # noqa: E402
 from sim.explain.report import format_report  # noqa: E402
-from sim.model import build_model  # noqa: E402
-from sim.params import check_params, with_values  # noqa: E402
+from sim.model.resolved import build_model  # noqa: E402
+from sim.model.params import check_params, with_values  # noqa: E402
 from tests.golden import golden_root  # noqa: E402
 
 PLANTS = {"beam_x_mm": (None, 0.05, "-Xbeam"), "distance_mm": (None, 0.5, "-distance"),

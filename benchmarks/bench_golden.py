@@ -35,7 +35,7 @@ from typing import Callable, List
 
 import torch
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 from sim.simulator import simulate
 
 OUTPUTS = ["-floatfile", "float.bin", "-intfile", "int.img", "-nopgm", "-nonoise"]

@@ -26,8 +26,8 @@ import torch
 from sim.agreement import image_agreement
 from _runner import best_of
 from bench_cli import LINES, OUTPUTS
-from sim.cli_args import parse_args
-from sim.model import build_model
+from sim.cli.args import parse_args
+from sim.model.resolved import build_model
 from sim import simulator
 from sim.simulator import simulate
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import torch
 
-from sim.cli_args import parse_args
-from sim.model import build_model
+from sim.cli.args import parse_args
+from sim.model.resolved import build_model
 from sim.simulator import simulate
 from sim.trace.tracer import trace_pixel
 

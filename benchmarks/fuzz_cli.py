@@ -56,7 +56,7 @@ def classify(rc, err: str) -> str:
 
 
 def run_in_process(argv, timeout_s: float) -> str:
-    from sim.cli import main
+    from sim.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     signal.alarm(int(timeout_s))

@@ -20,7 +20,7 @@ Group = Tuple[str, ...]
 Line = List[Group]
 
 INPUT_FILES = ("P1_random.hkl", "A_triclinic.mat", "three_sources.txt")
-#: Options the port rejects on purpose (sim/cli_options.py: ``unsupported``); never drawn.
+#: Options the port rejects on purpose (sim/cli/options.py: ``unsupported``); never drawn.
 UNSUPPORTED = ("-img", "-mask", "-stol", "-stolout", "-4stol", "-Q", "-coherent", "-printout")
 #: Groups a shrinker must keep: without them the line is not a simulation (or not a small one).
 ESSENTIAL = ("-cell", "-mat", "-default_F", "-hkl", "-detpixels", "-detpixels_f", "-detpixels_s", "-detsize")

@@ -2,7 +2,7 @@
 
 The C program runs single-threaded (OMP_NUM_THREADS=1, so its loop order, on which the
 phi = 0 and interpolation quirks depend, is fixed) in a scratch folder without
-``Fdump.bin``; the port runs in-process (``sim.cli_args.parse_args`` + ``simulate``), so a
+``Fdump.bin``; the port runs in-process (``sim.cli.args.parse_args`` + ``simulate``), so a
 line costs no interpreter start-up. Images are compared with ``sim.agreement``'s golden
 tolerances (float64) or ``FLOAT32_*`` (float32); traces with ``sim.trace.compare``.
 """
@@ -18,9 +18,9 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 
 from sim.agreement import image_agreement
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 from sim.errors import InputError
-from sim.model import build_model
+from sim.model.resolved import build_model
 from sim.simulator import iterations_per_pixel, roi_rectangle, simulate
 from sim.trace.c_log import parse_trace_text
 from sim.trace.compare import DIFFER, compare_traces

@@ -1,9 +1,9 @@
-"""``python -m sim <nanoBragg flags>``: see ``sim.cli``."""
+"""``python -m sim <nanoBragg flags>``: see ``sim.cli.main``."""
 
 import os
 import sys
 
-from .cli import main
+from sim.cli.main import main
 
 if __name__ == "__main__":
     code = main()

@@ -15,19 +15,19 @@ from typing import Callable, Iterator, Optional, Tuple
 import numpy as np
 import torch
 
-from . import units
-from .config import SimConfig
-from .errors import SimulationCancelled
-from .first_sample import first_sample_value
-from .host_memory import keep_freed_memory
-from .compiled import AUTO_USE_MIN_ITERATIONS, CompileMode, compiled_stage, kernel_request as compiled_request
-from .interpolation import find_cutoff
-from .kernel import KernelInputs, orientation_axes, pixel_values
-from .kernel_modules import KernelRequest
-from .lattice import LatticeSpec
-from .model import SimModel, build_model
-from .params import Params, requires_grad
-from .structure_factors import l_neighbours
+from sim import units
+from sim.model.config import SimConfig
+from sim.errors import SimulationCancelled
+from sim.model.first_sample import first_sample_value
+from sim.kernel.host_memory import keep_freed_memory
+from sim.kernel.compiled import AUTO_USE_MIN_ITERATIONS, CompileMode, compiled_stage, kernel_request as compiled_request
+from sim.kernel.interpolation import find_cutoff
+from sim.kernel.intensity import KernelInputs, orientation_axes, pixel_values
+from sim.kernel.modules import KernelRequest
+from sim.kernel.lattice import LatticeSpec
+from sim.model.resolved import SimModel, build_model
+from sim.model.params import Params, requires_grad
+from sim.kernel.structure_factors import l_neighbours
 
 Window = Tuple[int, int, int, int]
 
@@ -39,7 +39,7 @@ class SimResult:
     ``image``: (rows, cols) numpy array of photons per pixel for ``window`` = (s0, s1, f0, f1)
     (half-open; the whole detector by default); zero outside the ROI, as in the C.
     ``image_tensor``: the same image as a tensor on the run's device, carrying the autograd
-    graph when ``simulate`` was given parameters that require grad (``sim.params``).
+    graph when ``simulate`` was given parameters that require grad (``sim.model.params``).
     """
 
     image: np.ndarray
@@ -49,7 +49,7 @@ class SimResult:
     dtype: str
     elapsed_s: float
     image_tensor: Optional[torch.Tensor] = None
-    #: How the inner stage ran: "eager", or "compiled orientations"/"compiled sources" (sim.compiled).
+    #: How the inner stage ran: "eager", or "compiled orientations"/"compiled sources" (sim.kernel.compiled).
     kernel: str = "eager"
 
     @property
@@ -186,13 +186,13 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
              params: Optional[Params] = None, compile: CompileMode = "auto") -> SimResult:
     """Simulate ``config``'s image (or a window of it) and return it with its model.
 
-    ``params``: tensors for config fields named in ``sim.params.DIFFERENTIABLE`` (cell,
+    ``params``: tensors for config fields named in ``sim.model.params.DIFFERENTIABLE`` (cell,
     misset, distance, beam centre, wavelength, detector rotations, two-theta), applied when
     the model is built, so not together with ``model``. When one requires grad, the kernel runs with autograd on and
-    ``result.image_tensor`` is differentiable in it (see ``sim.params`` for an example).
+    ``result.image_tensor`` is differentiable in it (see ``sim.model.params`` for an example).
     ``compile``: "auto" (long CPU runs only; a missing kernel is built in the background
     while this run is eager), "wait" (the same, but waiting for the build), True or False
-    (see ``sim.compiled``).
+    (see ``sim.kernel.compiled``).
     """
     if model is not None and params:
         raise ValueError("params are applied when the model is built: give params or model, not both")
@@ -226,7 +226,7 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
 
 
 def _first_sample(model: SimModel, k: KernelInputs, image: torch.Tensor, window: Window, device, dtype) -> None:
-    """Give the pixel of the C's first sample its own value (``sim.first_sample``), in place."""
+    """Give the pixel of the C's first sample its own value (``sim.model.first_sample``), in place."""
     first = model.first_sample_orientations
     if first is None:
         return

@@ -19,7 +19,7 @@ def private_kernel_cache(tmp_path_factory):
     previous = os.environ.get("NANOBRAGG_KERNEL_CACHE")
     os.environ["NANOBRAGG_KERNEL_CACHE"] = str(tmp_path_factory.mktemp("kernels"))
     yield
-    from sim import kernel_build
+    from sim.kernel import build as kernel_build
 
     kernel_build.wait_for_running()  # no kernel builder started by a test outlives the session
     if previous is None:

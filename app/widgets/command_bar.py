@@ -9,7 +9,7 @@ from __future__ import annotations
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QApplication, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from sim.cli_args import format_command
+from sim.cli.args import format_command
 
 
 class CommandBar(QWidget):

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from sim.cli_args import format_command
+from sim.cli.args import format_command
 
 from ..display import OURS, RATIO, THEIRS, DisplaySettings, auto_levels, display_values, on_image, pixel_at, view_data
 from ..image_compare import summary

@@ -15,7 +15,7 @@ from PyQt6.QtCore import QSize, Qt
 from PyQt6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                              QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from sim.pixel_info import resolution_map_A
+from sim.kernel.pixel_info import resolution_map_A
 
 from ..inspect import box, line, neighbourhood, radial_profile
 from .copy_action import add_copy_action

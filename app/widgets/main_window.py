@@ -13,7 +13,7 @@ from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                              QProgressBar, QPushButton, QToolBar)
 
-from sim.cli_args import format_command
+from sim.cli.args import format_command
 
 from ..display import THEIRS, DisplaySettings
 from ..readout import readout

@@ -1,7 +1,7 @@
 """Items drawn over the image: beam spot, resolution rings, traced pixel, the C log's pixel.
 
 Markers are drawn at a fixed screen size, so that a pixel stays findable at any zoom.
-Ring positions come from ``app.readout`` (which asks ``sim.pixel_info``).
+Ring positions come from ``app.readout`` (which asks ``sim.kernel.pixel_info``).
 """
 
 from __future__ import annotations

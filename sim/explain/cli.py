@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..errors import InputError, SimulationCancelled
+from sim.errors import InputError, SimulationCancelled
 
 EXIT_EXPLAINED, EXIT_NOT_EXPLAINED, EXIT_BAD_INPUT = 0, 1, 2
 #: option -> number of values it takes
@@ -43,8 +43,8 @@ def explain_main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _run(argv: List[str]) -> int:
-    from ..cli_args import parse_args
-    from .groups import parse_groups
+    from sim.cli.args import parse_args
+    from sim.explain.groups import parse_groups
 
     own, rest = split_options(argv)
     if "--against" not in own:
@@ -57,8 +57,8 @@ def _run(argv: List[str]) -> int:
     if own.get("--json"):
         _check_writable(own["--json"][0])
     theirs, notes, mask, window = _inputs(parsed, own)
-    from .explain import explain
-    from .report import format_report, to_json
+    from sim.explain.explain import explain
+    from sim.explain.report import format_report, to_json
 
     result = explain(parsed.config, theirs, groups, window=window, mask=mask, device=parsed.device,
                      dtype=parsed.dtype, max_iter=max_iter)
@@ -92,8 +92,8 @@ def split_options(argv: Sequence[str]) -> Tuple[Dict[str, List[str]], List[str]]
 
 def _inputs(parsed, own):
     """(their image, notes, mask or None, window or None), read and checked."""
-    from ..model import build_model
-    from ..io.reference import load_reference, photons_like
+    from sim.model.resolved import build_model
+    from sim.io.reference import load_reference, photons_like
 
     model = build_model(parsed.config)
     shape = model.shape
@@ -135,6 +135,6 @@ def _positive_int(option: str, text: str) -> int:
 
 
 def _check_writable(path: str) -> None:
-    from ..outputs import check_writable
+    from sim.io.outputs import check_writable
 
     check_writable([path])

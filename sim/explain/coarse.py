@@ -20,9 +20,9 @@ from typing import Optional, Tuple
 import numpy as np
 import torch
 
-from ..config import SimConfig
-from ..model import SimModel, build_model
-from ..params import check_params, with_values
+from sim.model.config import SimConfig
+from sim.model.resolved import SimModel, build_model
+from sim.model.params import check_params, with_values
 
 #: The shifted correlation must beat the unshifted one by this factor to be used.
 MIN_GAIN = 1.2

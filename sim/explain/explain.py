@@ -18,17 +18,17 @@ from typing import Callable, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
-from ..agreement import MAX_DIFF_OF_MAX, Agreement, image_agreement
-from ..config import SimConfig
-from ..errors import InputError
-from ..model import build_model
-from ..params import check_params, with_values
-from ..simulator import simulate
-from .fit import FitOutcome, fit
-from .coarse import beam_guess_mm, pattern_shift_px, pattern_stretch
-from .forward import PixelModel
-from .groups import GROUPS, FitParameter, fit_parameters
-from .pixels import DEFAULT_MAX_PIXELS, select_pixels
+from sim.agreement import MAX_DIFF_OF_MAX, Agreement, image_agreement
+from sim.model.config import SimConfig
+from sim.errors import InputError
+from sim.model.resolved import build_model
+from sim.model.params import check_params, with_values
+from sim.simulator import simulate
+from sim.explain.fit import FitOutcome, fit
+from sim.explain.coarse import beam_guess_mm, pattern_shift_px, pattern_stretch
+from sim.explain.forward import PixelModel
+from sim.explain.groups import GROUPS, FitParameter, fit_parameters
+from sim.explain.pixels import DEFAULT_MAX_PIXELS, select_pixels
 
 #: Standard errors a change must be from zero to count as an explanation.
 MIN_Z = 3.0

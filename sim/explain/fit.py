@@ -29,8 +29,8 @@ from typing import Callable, Optional
 import numpy as np
 import torch
 
-from ..errors import SimulationCancelled
-from .forward import PixelModel
+from sim.errors import SimulationCancelled
+from sim.explain.forward import PixelModel
 
 HUBER_RMS = 3.0
 #: The fit stops when a step lowers the loss by less than this fraction.

@@ -12,12 +12,12 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import torch
 import torch.autograd.forward_ad as fwAD
 
-from ..config import SimConfig
-from ..errors import SimulationCancelled
-from ..kernel import pixel_values
-from ..model import SimModel, build_model
-from ..simulator import kernel_inputs, pixels_per_chunk
-from .groups import FitParameter, start_vector
+from sim.model.config import SimConfig
+from sim.errors import SimulationCancelled
+from sim.kernel.intensity import pixel_values
+from sim.model.resolved import SimModel, build_model
+from sim.simulator import kernel_inputs, pixels_per_chunk
+from sim.explain.groups import FitParameter, start_vector
 
 Cancel = Optional[Callable[[], bool]]
 
@@ -39,7 +39,7 @@ class PixelModel:
         self.geometric = [j for j, p in enumerate(self.params) if not p.is_scale]
 
     def fields(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """The ``sim.params`` tensors for changes ``x`` (our values where x is 0, bit for bit)."""
+        """The ``sim.model.params`` tensors for changes ``x`` (our values where x is 0, bit for bit)."""
         out = {}
         for field, base in self.base.items():
             parts = [torch.tensor(v, dtype=torch.float64) for v in base]

@@ -1,6 +1,6 @@
 """The parameters a difference can be explained by, in groups a user names on the command line.
 
-Each scalar parameter is one component of a differentiable config field (``sim.params``),
+Each scalar parameter is one component of a differentiable config field (``sim.model.params``),
 named by its C flag (``-Xbeam``, ``-misset x``) with its unit and a phrase for the report.
 ``scale`` is not a config field: it multiplies the whole image (the C's ``-fluence``) and
 is fitted as its natural logarithm, so a factor of 1e9 is an ordinary step.
@@ -11,18 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from ..config import SimConfig
-from ..errors import InputError
-from ..libm import value
-from ..model import SimModel
-from ..params import field_shape
+from sim.model.config import SimConfig
+from sim.errors import InputError
+from sim.c_numerics.libm import value
+from sim.model.resolved import SimModel
+from sim.model.params import field_shape
 
 SCALE = "scale"
 
 
 @dataclass(frozen=True)
 class FitParameter:
-    """One scalar: ``field`` of ``sim.params`` (component ``index`` of a vector field), or
+    """One scalar: ``field`` of ``sim.model.params`` (component ``index`` of a vector field), or
     ``field == SCALE`` for the overall scale. ``start`` is our value in ``unit``."""
 
     flag: str

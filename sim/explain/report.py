@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import List
 
-from ..agreement import Agreement
-from .explain import Explanation, FittedChange
+from sim.agreement import Agreement
+from sim.explain.explain import Explanation, FittedChange
 
 
 def describe(change: FittedChange, pixel_mm: float) -> str:

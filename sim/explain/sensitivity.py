@@ -16,10 +16,10 @@ from typing import Dict, List, Tuple
 
 import torch
 
-from ..config import SimConfig
-from ..model import build_model
-from .forward import PixelModel
-from .groups import GROUPS, fit_parameters
+from sim.model.config import SimConfig
+from sim.model.resolved import build_model
+from sim.explain.forward import PixelModel
+from sim.explain.groups import GROUPS, fit_parameters
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def format_for_path(path) -> str:
 
 def check_export_path(path) -> str:
     """The format of ``path``; InputError (naming it) for an unknown suffix or an unwritable folder."""
-    from sim.outputs import check_writable
+    from sim.io.outputs import check_writable
 
     fmt = format_for_path(path)
     check_writable([str(path)])
@@ -59,7 +59,7 @@ def check_export_path(path) -> str:
 
 def geometry_header(model) -> Dict[str, str]:
     """The geometry keys of the C's SMV header (PIXEL_SIZE, DISTANCE, beam centres...)."""
-    from sim.outputs import smv_geometry
+    from sim.io.outputs import smv_geometry
 
     fields = parse_header(nanobragg_header(smv_geometry(model)))
     return {k: v for k, v in fields.items() if k not in _LAYOUT_KEYS}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import List
 
 from sim import units
-from sim.config import Convention
+from sim.model.config import Convention
 from sim.export.frames import beam_on_detector, lab_vectors
 
 #: A header centre farther than this from the beam (pixels) is worth a warning.
@@ -20,7 +20,7 @@ _OFF_BEAM_PX = 0.01
 
 
 def header_warnings(model) -> List[str]:
-    """The warnings for ``model`` (a ``sim.model.SimModel``), one line each."""
+    """The warnings for ``model`` (a ``sim.model.resolved.SimModel``), one line each."""
     det_cfg = model.config.detector
     warnings = []
     given = det_cfg.beam_x_mm is not None or det_cfg.beam_y_mm is not None

@@ -27,7 +27,7 @@ EXPORT_ADC_OFFSET = 0.0
 
 def int_scale(image: np.ndarray, model) -> float:
     """Photons -> counts factor the C uses for ``-intfile``: ``-scale``, else 55000 / max."""
-    from sim.outputs import image_stats, roi_mask, smv_scale
+    from sim.io.outputs import image_stats, roi_mask, smv_scale
 
     image32 = np.asarray(image, dtype=np.float32)
     return smv_scale(model.config.output, image_stats(image32, roi_mask(model)).max_I)
@@ -40,7 +40,7 @@ def smv_counts(image: np.ndarray, model, scale: float = None,
     ``scale`` overrides the per-image scale, so that the frames of a sweep share one;
     ``adc_offset`` the model's ``-adc``.
     """
-    from sim.outputs import roi_mask
+    from sim.io.outputs import roi_mask
 
     image32 = np.asarray(image, dtype=np.float32)
     scale = int_scale(image32, model) if scale is None else scale
@@ -50,7 +50,7 @@ def smv_counts(image: np.ndarray, model, scale: float = None,
 def int32_counts(image: np.ndarray, model, scale: float = None,
                  adc_offset: Optional[float] = None) -> np.ndarray:
     """(S, F) int32 counts: the SMV scaling and rounding without the 16-bit clip."""
-    from sim.outputs import roi_mask
+    from sim.io.outputs import roi_mask
 
     image32 = np.asarray(image, dtype=np.float32)
     scale = int_scale(image32, model) if scale is None else scale
@@ -65,8 +65,8 @@ def int32_counts(image: np.ndarray, model, scale: float = None,
 def noise_counts(image: np.ndarray, model, seed: int) -> np.ndarray:
     """(S, F) uint16 noise image without ADC offset: the Poisson draw of the C's ``-noisefile``
     for ``-seed seed`` (photons, unscaled, capped at the 16-bit :data:`MAX_COUNT`)."""
-    from sim.noise import poisson_noise_image
-    from sim.outputs import roi_mask
+    from sim.c_numerics.noise import poisson_noise_image
+    from sim.io.outputs import roi_mask
 
     counts, _, _ = poisson_noise_image(np.asarray(image, dtype=np.float32), seed, EXPORT_ADC_OFFSET,
                                        roi_mask(model))

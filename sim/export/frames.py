@@ -3,7 +3,7 @@
 nanoBragg's lab frame depends on the convention (the beam runs along +x for MOSFLM, +z for
 XDS...). Image formats describe geometry in the imgCIF frame instead: the beam runs along
 -z (from the source, at +z, to the sample) and a goniometer axis perpendicular to the beam
-is +x. :func:`export_geometry` rotates the model's resolved vectors (``sim.detector``) into
+is +x. :func:`export_geometry` rotates the model's resolved vectors (``sim.model.detector``) into
 that frame with one proper rotation, so every format gets the same numbers; NeXus's McStas
 frame is one more fixed flip (:data:`MCSTAS_FROM_IMGCIF`). Lengths are mm, angles degrees.
 """
@@ -98,7 +98,7 @@ def lab_vectors(model) -> dict:
 
 
 def export_geometry(model) -> ExportGeometry:
-    """The geometry ``model`` (a ``sim.model.SimModel``) simulated, in the imgCIF frame."""
+    """The geometry ``model`` (a ``sim.model.resolved.SimModel``) simulated, in the imgCIF frame."""
     det = model.detector
     lab = lab_vectors(model)
     rotation = lab_to_imgcif(lab["beam"], lab["spindle"])

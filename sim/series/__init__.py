@@ -12,7 +12,7 @@
 No Qt. Dask is optional (the ``dask`` extra).
 """
 
-from .description import SeriesDescription, Spread
-from .runner import RunOptions, RunSummary, run_series
+from sim.series.description import SeriesDescription, Spread
+from sim.series.runner import RunOptions, RunSummary, run_series
 
 __all__ = ["SeriesDescription", "Spread", "RunOptions", "RunSummary", "run_series"]

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ..errors import InputError
-from .description import (DEFAULT_NOISE_SEED, SeriesDescription, Spread, check_count, check_osc,
+from sim.errors import InputError
+from sim.series.description import (DEFAULT_NOISE_SEED, SeriesDescription, Spread, check_count, check_osc,
                           normalised_config)
 
 USAGE = ("usage: python -m sim series <nanoBragg flags> --out DIR "
@@ -40,7 +40,7 @@ def series_main(argv: Sequence[str]) -> int:
 
 
 def _run(argv: List[str]) -> int:
-    from .runner import RunOptions, run_series
+    from sim.series.runner import RunOptions, run_series
 
     options, line = split_options(argv)
     if "out" not in options:
@@ -50,7 +50,7 @@ def _run(argv: List[str]) -> int:
         raise InputError(f"--workers: needs at least one worker, got {options['workers']}")
     frames = None
     if "scheduler" in options:  # before the model is built: a silent address is reported at once
-        from .cluster import DaskFrames
+        from sim.series.cluster import DaskFrames
 
         frames = DaskFrames(address=options["scheduler"])
     try:
@@ -109,7 +109,7 @@ def _convert(name: str, kind: str, text: str):
     if kind == "path":
         return Path(text)
     if kind == "format":
-        from .writers import WRITERS
+        from sim.series.writers import WRITERS
 
         if text not in WRITERS:
             raise InputError(f"--format: expected one of {', '.join(WRITERS)}, got {text!r}")
@@ -117,13 +117,13 @@ def _convert(name: str, kind: str, text: str):
 
 
 def _device(line: List[str]) -> Optional[str]:
-    from ..cli_args import parse_args
+    from sim.cli.args import parse_args
 
     return parse_args(line).device if line else None
 
 
 def _description(options: Dict[str, Any], line: List[str], out_dir: Path) -> SeriesDescription:
-    from .manifest import read_description
+    from sim.series.manifest import read_description
 
     if options.get("resume") and not line:
         existing = read_description(out_dir)
@@ -137,8 +137,8 @@ def _description(options: Dict[str, Any], line: List[str], out_dir: Path) -> Ser
 
 def build_description(options: Dict[str, Any], line: List[str], base_dir: Path = Path(".")) -> SeriesDescription:
     """The series the command line asks for (InputError for a bad combination)."""
-    from ..cli_args import parse_args
-    from ..validation import check_cell
+    from sim.cli.args import parse_args
+    from sim.model.validation import check_cell
 
     parsed = parse_args(line)
     for warning in parsed.warnings:
@@ -170,8 +170,8 @@ def with_common_scale(description: SeriesDescription) -> SeriesDescription:
     line = description.config()
     if description.noise_seed is not None or line.output.intfile_scale > 0.0:
         return description
-    from ..export.counts import int_scale
-    from .render import FrameRenderer
+    from sim.export.counts import int_scale
+    from sim.series.render import FrameRenderer
 
     image, _, model = FrameRenderer(description, Path(".")).image(0)
     output = dataclasses.replace(line.output, intfile_scale=int_scale(image, model))
@@ -179,8 +179,8 @@ def with_common_scale(description: SeriesDescription) -> SeriesDescription:
 
 
 def _sweep(options, config, frames: int, common) -> SeriesDescription:
-    from ..model import build_model
-    from .sampling import auto_phi_steps
+    from sim.model.resolved import build_model
+    from sim.series.sampling import auto_phi_steps
 
     check_count("--frames", frames)
     if options.keys() & {"shot_seed", "mosaic_seed", "size_pct", "fluence_pct", "wavelength_pct"}:
@@ -199,7 +199,7 @@ def _sweep(options, config, frames: int, common) -> SeriesDescription:
 
 
 def _args(config) -> Tuple[str, ...]:
-    from ..cli_args import format_args
+    from sim.cli.args import format_args
 
     return tuple(format_args(config))
 

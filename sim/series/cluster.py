@@ -12,9 +12,9 @@ import logging
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from ..errors import InputError
-from .description import SeriesDescription
-from .render import FrameRecord, render_task
+from sim.errors import InputError
+from sim.series.description import SeriesDescription
+from sim.series.render import FrameRecord, render_task
 
 #: How long a scheduler address may stay silent before the run gives up.
 CONNECT_TIMEOUT_S = 3

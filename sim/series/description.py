@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
 
-from ..cli_args import parse_args
-from ..config import OutputConfig, SimConfig
-from ..errors import InputError
+from sim.cli.args import parse_args
+from sim.model.config import OutputConfig, SimConfig
+from sim.errors import InputError
 
 SCHEMA = 1
 KINDS = ("sweep", "shots")

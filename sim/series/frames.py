@@ -15,10 +15,10 @@ from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
-from .. import units
-from ..config import SimConfig
-from ..rng import umat2misset
-from .description import SeriesDescription
+from sim import units
+from sim.model.config import SimConfig
+from sim.c_numerics.rng import umat2misset
+from sim.series.description import SeriesDescription
 
 #: Frame files are numbered from 1, as DIALS' templates expect.
 FILE_STEM = "series_"

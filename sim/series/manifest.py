@@ -16,10 +16,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, Optional
 
-from ..errors import InputError
-from ..io._files import _UMASK
-from .description import SeriesDescription
-from ..integrity import file_digest as sha256_of
+from sim.errors import InputError
+from sim.io._files import _UMASK
+from sim.series.description import SeriesDescription
+from sim.integrity import file_digest as sha256_of
 
 MANIFEST = "series_manifest.json"
 DONE_LOG = "series_done.jsonl"

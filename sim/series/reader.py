@@ -14,11 +14,11 @@ from typing import Any, Dict, List, Tuple
 
 import numpy as np
 
-from ..config import SimConfig
-from ..errors import InputError
-from .description import SeriesDescription
-from .frames import FrameParams, frame_config
-from .manifest import MANIFEST, read_description, read_frames
+from sim.model.config import SimConfig
+from sim.errors import InputError
+from sim.series.description import SeriesDescription
+from sim.series.frames import FrameParams, frame_config
+from sim.series.manifest import MANIFEST, read_description, read_frames
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def read_frame_file(path: Path) -> np.ndarray:
             with h5py.File(path, "r") as handle:
                 return np.asarray(handle["entry/data/data"][0], dtype=np.float64)
         if path.suffix == ".img":
-            from ..io.smv import read_smv
+            from sim.io.smv import read_smv
 
             return np.asarray(read_smv(str(path))[1], dtype=np.float64)
         import fabio

@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
 
-from .description import SeriesDescription
-from .frames import FrameParams, frame_config, frame_params
-from ..integrity import file_digest as sha256_of
-from .writers import make_writer
+from sim.series.description import SeriesDescription
+from sim.series.frames import FrameParams, frame_config, frame_params
+from sim.integrity import file_digest as sha256_of
+from sim.series.writers import make_writer
 
 FrameRecord = Dict[str, Any]
 #: Structure factor tables kept per process (one per -N the interpolation rule may depend on).
@@ -27,7 +27,7 @@ class FrameRenderer:
     """Frames of one series, simulated on ``device`` and written to ``out_dir``."""
 
     def __init__(self, description: SeriesDescription, out_dir: Path, device: Optional[str] = None):
-        from ..beam import fluence_per_m2
+        from sim.model.beam import fluence_per_m2
 
         self.description, self.out_dir, self.device = description, Path(out_dir), device
         self.line = description.config()
@@ -41,8 +41,8 @@ class FrameRenderer:
 
     def model(self, params: FrameParams):
         """The frame's model, with the structure factor table read once per process."""
-        from ..model import build_model
-        from ..structure_factors import load_structure_factors
+        from sim.model.resolved import build_model
+        from sim.kernel.structure_factors import load_structure_factors
 
         config = frame_config(self.line, params)
         crystal = config.crystal
@@ -61,7 +61,7 @@ class FrameRenderer:
 
     def image(self, index: int):
         """(photons (S, F) numpy, params, model) of frame ``index``."""
-        from ..simulator import simulate
+        from sim.simulator import simulate
 
         params = self.params(index)
         model = self.model(params)
@@ -74,8 +74,8 @@ class FrameRenderer:
         from it and the series long enough to repay building it. Decided from the series
         alone (never from which kernels happen to be stored), so every process decides alike
         and a frame's pixels do not depend on where it ran."""
-        from ..compiled import AUTO_BUILD_MIN_ITERATIONS, AUTO_USE_MIN_ITERATIONS
-        from ..simulator import iterations_per_pixel
+        from sim.kernel.compiled import AUTO_BUILD_MIN_ITERATIONS, AUTO_USE_MIN_ITERATIONS
+        from sim.simulator import iterations_per_pixel
 
         frame = model.detector.spixels * model.detector.fpixels * iterations_per_pixel(model)
         return frame >= AUTO_USE_MIN_ITERATIONS and frame * self.description.count >= AUTO_BUILD_MIN_ITERATIONS

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from ..errors import InputError
-from .description import SeriesDescription, differences
-from .frames import frame_name, frame_params
-from .manifest import MANIFEST, DoneLog, read_description, remove_stale_temporaries, write_manifest
-from .progress import ProgressLine
-from .render import FrameRecord, FrameRenderer
-from .writers import make_writer
+from sim.errors import InputError
+from sim.series.description import SeriesDescription, differences
+from sim.series.frames import frame_name, frame_params
+from sim.series.manifest import MANIFEST, DoneLog, read_description, remove_stale_temporaries, write_manifest
+from sim.series.progress import ProgressLine
+from sim.series.render import FrameRecord, FrameRenderer
+from sim.series.writers import make_writer
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def start_manifest(out_dir: Path, description: SeriesDescription) -> None:
 
 
 def manifest_frames(description: SeriesDescription) -> Iterator[dict]:
-    from ..beam import fluence_per_m2
+    from sim.model.beam import fluence_per_m2
 
     fluence = fluence_per_m2(description.config().beam)
     suffix = make_writer(description.format).suffix
@@ -127,7 +127,7 @@ def manifest_frames(description: SeriesDescription) -> Iterator[dict]:
 
 def check_space(out_dir: Path, description: SeriesDescription, frames: int) -> None:
     """Refuse, before any work, a series that cannot fit in the folder's free space."""
-    from ..detector import detector_size
+    from sim.model.detector import detector_size
 
     fpixels, spixels, _, _ = detector_size(description.config().detector)
     needed = frames * make_writer(description.format).frame_bytes(spixels, fpixels)
@@ -160,7 +160,7 @@ class LocalFrames:
 
 def _frames(options: RunOptions, description: SeriesDescription, out_dir: Path):
     if options.scheduler is not None or options.workers:
-        from .cluster import DaskFrames
+        from sim.series.cluster import DaskFrames
 
         return DaskFrames(options.workers, options.scheduler)
     return LocalFrames(description, out_dir, options.device)

@@ -13,8 +13,8 @@ import math
 
 import torch
 
-from .. import units
-from ..geometry import dot, norm, unitize
+from sim import units
+from sim.model.vectors import dot, norm, unitize
 
 
 def auto_phi_steps(model, osc_deg: float) -> int:

@@ -14,8 +14,8 @@ from typing import Dict, List, Protocol
 
 import numpy as np
 
-from .description import SeriesDescription
-from .frames import FrameParams, frame_name
+from sim.series.description import SeriesDescription
+from sim.series.frames import FrameParams, frame_name
 
 
 class FrameWriter(Protocol):
@@ -42,7 +42,7 @@ class _NumberedFrames:
         self.description, self.out_dir = description, Path(out_dir)
 
     def write_frame(self, index: int, image: np.ndarray, params: FrameParams, model) -> List[Path]:
-        from ..export.frames import export_geometry
+        from sim.export.frames import export_geometry
 
         path = self.out_dir / frame_name(index, self.suffix)
         geometry = export_geometry(model)
@@ -54,8 +54,8 @@ class _NumberedFrames:
     def _counts(self, image: np.ndarray, params: FrameParams, model) -> np.ndarray:
         if params.noise_seed is None:
             return self._scaled(image, model)
-        from ..noise import poisson_noise_image
-        from ..outputs import roi_mask
+        from sim.c_numerics.noise import poisson_noise_image
+        from sim.io.outputs import roi_mask
 
         counts, _, _ = poisson_noise_image(np.asarray(image, dtype=np.float32), params.noise_seed,
                                            model.config.output.adc_offset, roi_mask(model))
@@ -74,12 +74,12 @@ class SmvFrameWriter(_NumberedFrames):
         return 2048 + 2 * spixels * fpixels
 
     def _scaled(self, image, model):
-        from ..export.counts import smv_counts
+        from sim.export.counts import smv_counts
 
         return smv_counts(image, model)
 
     def _write(self, path, index, counts, geometry, model) -> None:
-        from ..export.smv import write_dials_smv
+        from sim.export.smv import write_dials_smv
 
         write_dials_smv(path, counts, geometry, model.config.output.adc_offset)
 
@@ -94,13 +94,13 @@ class CbfFrameWriter(_NumberedFrames):
         return 8192 + 4 * spixels * fpixels
 
     def _scaled(self, image, model):
-        from ..export.counts import int32_counts
+        from sim.export.counts import int32_counts
 
         return int32_counts(image, model)
 
     def _write(self, path, index, counts, geometry, model) -> None:
-        from ..export.cbf import cbf_bytes
-        from ..export.files import write_bytes
+        from sim.export.cbf import cbf_bytes
+        from sim.export.files import write_bytes
 
         write_bytes(path, cbf_bytes(np.asarray(counts, dtype=np.int32), geometry, frame_number=index + 1))
 
@@ -117,21 +117,21 @@ class NxmxFrameWriter(_NumberedFrames):
         return 16384 + 4 * spixels * fpixels
 
     def _scaled(self, image, model):
-        from ..export.counts import int32_counts
+        from sim.export.counts import int32_counts
 
         return int32_counts(image, model)
 
     def _write(self, path, index, counts, geometry, model) -> None:
-        from ..export.nxmx import write_nxmx_frame
+        from sim.export.nxmx import write_nxmx_frame
 
         write_nxmx_frame(path, counts)
 
     def close(self) -> None:
-        from ..beam import fluence_per_m2
-        from ..export.frames import export_geometry
-        from ..export.nxmx import write_nxmx_master
-        from ..model import build_model
-        from .frames import frame_config, frame_params
+        from sim.model.beam import fluence_per_m2
+        from sim.export.frames import export_geometry
+        from sim.export.nxmx import write_nxmx_master
+        from sim.model.resolved import build_model
+        from sim.series.frames import frame_config, frame_params
 
         d = self.description
         line = d.config()

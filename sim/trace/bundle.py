@@ -13,10 +13,10 @@ import subprocess
 from pathlib import Path
 from typing import Optional, Sequence
 
-from ..errors import InputError
-from ..io._files import atomic_write
-from .format import format_trace
-from .record import TraceRecord
+from sim.errors import InputError
+from sim.io._files import atomic_write
+from sim.trace.format import format_trace
+from sim.trace.record import TraceRecord
 
 
 def _commit() -> Optional[str]:

@@ -1,6 +1,6 @@
 """Trace one pixel: run the image kernel on that pixel alone and record its intermediates.
 
-The values come from ``sim.kernel.pixel_values`` through its ``tap`` hook, so the trace
+The values come from ``sim.kernel.intensity.pixel_values`` through its ``tap`` hook, so the trace
 and the image are the same computation. The record follows ``sim.trace.schema``: the
 geometry block (beam pivot only), one pixel block per sensor layer and sub-pixel (source
 0, phi step 0, mosaic domain 0), then the final block, as the C program prints them.
@@ -14,14 +14,14 @@ from typing import Dict, Optional
 import numpy as np
 import torch
 
-from .. import units
-from ..config import CrystalShape, SimConfig
-from ..errors import InputError
-from ..kernel import pixel_values
-from ..model import SimModel, build_model
-from ..first_sample import first_sample_index, orientations_at
-from ..simulator import _dtype, default_device, kernel_inputs, roi_row_chunks
-from .record import TraceRecord
+from sim import units
+from sim.model.config import CrystalShape, SimConfig
+from sim.errors import InputError
+from sim.kernel.intensity import pixel_values
+from sim.model.resolved import SimModel, build_model
+from sim.model.first_sample import first_sample_index, orientations_at
+from sim.simulator import _dtype, default_device, kernel_inputs, roi_row_chunks
+from sim.trace.record import TraceRecord
 
 
 def _values(x) -> tuple:

@@ -71,7 +71,7 @@ def settings(tmp_path):
 @pytest.fixture
 def make_window(qtbot, settings):
     """make_window(args) -> a shown MainWindow on that command line, its first image done."""
-    from sim.cli_args import parse_args
+    from sim.cli.args import parse_args
 
     from app.controller import Controller
     from app.state import ViewerState

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from PyQt6.QtGui import QImage
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 from sim.errors import InputError
 from sim.export import cbf_counts, export_image, smv_counts
 from sim.io.floatfile import read_float32
 from sim.io.smv import read_smv
-from sim.model import build_model
+from sim.model.resolved import build_model
 
 from tests.app.helpers import wait_idle
 
@@ -131,7 +131,7 @@ def test_trace_comparison_exports_record_command_c_log_and_versions(qtbot, make_
                                                                      example_log, tmp_path):
     import torch
 
-    from sim.cli_args import format_command
+    from sim.cli.args import format_command
 
     window = make_window(fast_args)
     window.controller.load_c_trace(str(example_log))

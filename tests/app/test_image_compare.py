@@ -7,7 +7,7 @@ from PyQt6.QtCore import QPointF, Qt
 from sim.export import smv_counts
 from sim.io.floatfile import write_float32
 from sim.io.smv import nanobragg_header, write_smv
-from sim.outputs import smv_geometry
+from sim.io.outputs import smv_geometry
 
 from app.display import DIFFERENCE, OURS, RATIO, THEIRS
 from app.example import example_c_image

@@ -78,7 +78,7 @@ def test_arrow_keys_move_the_traced_pixel_when_the_image_has_focus(qtbot, make_w
 
 
 def test_radial_profile_against_numpy_and_the_readout(qtbot, make_window, fast_args):
-    from sim.pixel_info import pixel_info, resolution_map_A
+    from sim.kernel.pixel_info import pixel_info, resolution_map_A
 
     from app.inspect import radial_profile
 

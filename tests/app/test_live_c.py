@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 
 from app.live_c import trace_arguments
 from tests.app.helpers import stand_in_c_binary, wait_idle

@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 from sim.trace.c_log import load_trace_log
 from sim.trace.record import TraceRecord
 
@@ -90,7 +90,7 @@ def test_every_param_round_trips_through_its_editor_text(state):
 
 
 def test_resolved_placeholder_says_what_auto_chose():
-    from sim.model import build_model
+    from sim.model.resolved import build_model
 
     model = build_model(parse_args(["-cell", "70", "80", "90", "75", "85", "95", "-default_F", "1",
                                     "-N", "5", "-detpixels", "64"]).config)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PyQt6.QtCore import QThreadPool
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 
 from app.controller import BUILD_CANCEL_NOTE
 from app.example import example_args
@@ -127,9 +127,9 @@ def test_cancel_during_a_kernel_build_says_it_cannot_be_interrupted(qtbot, make_
     release = threading.Event()
 
     def job(progress, cancel):  # stands in for a run whose compiled kernel is being built
-        logging.getLogger("sim.compiled").info("building the compiled sources kernel for this crystal once")
+        logging.getLogger("sim.kernel.compiled").info("building the compiled sources kernel for this crystal once")
         release.wait(10)
-        logging.getLogger("sim.compiled").info("built in %.1f s", 10.0)
+        logging.getLogger("sim.kernel.compiled").info("built in %.1f s", 10.0)
 
     controller.simulations.submit(job)
     qtbot.waitUntil(lambda: controller.building_kernel, timeout=5000)

@@ -6,7 +6,7 @@ import shlex
 from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PyQt6.QtGui import QDropEvent
 
-from sim.cli_args import format_command
+from sim.cli.args import format_command
 
 from app.example import EXAMPLE_PIXEL, example_config
 from app.main import open_window

@@ -1,6 +1,6 @@
 """Background simulation: progress, cancel (keeping the image on show), newest request wins."""
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 
 from app.example import example_args
 from app.worker import BackgroundTask
@@ -83,7 +83,7 @@ def test_simulator_notes_from_a_worker_thread_reach_the_status_bar(qtbot, make_w
     window = make_window(fast_args)
     note = "building the compiled sources kernel for this crystal once"
     with qtbot.waitSignal(window.controller.status, timeout=5000) as signal:
-        thread = threading.Thread(target=lambda: logging.getLogger("sim.compiled").info(note))
+        thread = threading.Thread(target=lambda: logging.getLogger("sim.kernel.compiled").info(note))
         thread.start()
         thread.join()
     assert signal.args == [note]

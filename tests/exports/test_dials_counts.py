@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 from sim.export import export_image
-from sim.model import build_model
+from sim.model.resolved import build_model
 
 #: -scale 100: photons -> counts; a rotated, two-theta detector, off-centre beam.
 FLAGS = ("-cell 60 70 80 90 90 90 -default_F 100 -N 5 -detpixels_f 48 -detpixels_s 40 -pixel 0.1 "

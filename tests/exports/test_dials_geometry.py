@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 from sim.export import export_image
 from sim.export.frames import lab_to_imgcif, lab_vectors
-from sim.model import build_model
+from sim.model.resolved import build_model
 
 BASE = ("-cell 60 70 80 90 90 90 -default_F 100 -N 5 -lambda 1.2345 -detpixels_f 48 "
         "-detpixels_s 40 -pixel 0.1 -distance 90").split()

@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 from sim.export import export_sweep
-from sim.model import build_model
+from sim.model.resolved import build_model
 from sim.simulator import simulate
 
 CELL = (60.0, 70.0, 80.0, 90.0, 90.0, 90.0)

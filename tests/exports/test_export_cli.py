@@ -15,7 +15,7 @@ import h5py
 import numpy as np
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 from sim.io.smv import read_smv
 
 REPO = Path(__file__).resolve().parents[2]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 from sim.export.frames import export_geometry, lab_to_imgcif
-from sim.model import build_model
+from sim.model.resolved import build_model
 
 BASE = "-cell 60 70 80 90 90 90 -default_F 100 -N 5 -detpixels_f 48 -detpixels_s 40 -pixel 0.1".split()
 

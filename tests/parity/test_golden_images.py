@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from sim.agreement import image_agreement
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 from sim.simulator import simulate
 from tests.conftest import PARITY_ROWS
 from tests.golden import case_names, load_case, parity_device

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 from sim.simulator import simulate
 from sim.trace.c_log import load_trace_log
 from sim.trace.compare import compare_traces, format_table

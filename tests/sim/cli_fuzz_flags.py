@@ -1,7 +1,7 @@
 """The nanoBragg flags that take numbers, and hostile values for them: the input of the
 command-line fuzz test (tests/sim/test_cli_fuzz.py) and its longer run (benchmarks/fuzz_cli.py).
 
-Written out by hand rather than read from ``sim.cli_options``, so that a flag the option
+Written out by hand rather than read from ``sim.cli.options``, so that a flag the option
 table handles wrongly is still tried.
 """
 

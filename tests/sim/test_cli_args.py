@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli_args import ParsedArgs, format_args, format_command, parse_args
-from sim.cli_options import BRANCHES
-from sim.config import (BeamConfig, Convention, CrystalConfig, CrystalShape, DetectorConfig,
+from sim.cli.args import ParsedArgs, format_args, format_command, parse_args
+from sim.cli.options import BRANCHES
+from sim.model.config import (BeamConfig, Convention, CrystalConfig, CrystalShape, DetectorConfig,
                         OutputConfig, Pivot, SimConfig)
 from sim.errors import InputError, UnsupportedOption
 

@@ -116,13 +116,13 @@ def test_a_leftover_fdump_file_is_ignored_with_a_warning(in_scratch):
 
 def test_a_failed_write_removes_the_files_written_before_it(in_scratch, monkeypatch):
     """A write that fails after the checks (disk full, a folder removed meanwhile)."""
-    import sim.outputs
-    from sim.cli import main
+    import sim.io.outputs
+    from sim.cli.main import main
     from sim.errors import InputError
 
     def full_disk(path, *args, **kwargs):
         raise InputError("cannot write: No space left on device", path)
 
-    monkeypatch.setattr(sim.outputs, "write_pgm", full_disk)
+    monkeypatch.setattr(sim.io.outputs, "write_pgm", full_disk)
     assert main([*SMALL, "-nonoise"]) == 2
     assert folder_names(in_scratch) == set()

@@ -1,7 +1,7 @@
 """Property: any mix of numeric flags and values ends in an image (exit 0) or in one
 ``error:`` line with exit 2, never a traceback, an internal error or a signal.
 
-Runs ``sim.cli.main`` in this process on a 16x16 detector (flags from
+Runs ``sim.cli.main.main`` in this process on a 16x16 detector (flags from
 tests/sim/cli_fuzz_flags.py). The work guard's limits are lowered so that heavy
 combinations are refused at once rather than run; benchmarks/fuzz_cli.py runs many
 more lines at the real limits, in real processes.
@@ -17,8 +17,8 @@ import tempfile
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sim import work_guard
-from sim.cli import main
+from sim.model import work_guard
+from sim.cli.main import main
 from tests.sim.cli_fuzz_flags import BASE, NUMERIC_FLAGS, SPECIAL_VALUES, TAIL
 
 _VALUE = st.one_of(st.sampled_from(SPECIAL_VALUES),

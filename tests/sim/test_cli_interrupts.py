@@ -25,7 +25,7 @@ def paused(self, path, data):
         print("STAGED", len(self.staged), flush=True, file=sys.stderr)
         time.sleep(60)
 _files._Batch.stage = paused
-from sim.cli import main
+from sim.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 #: (signal, exit code, last line)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import cli, work_guard
-from sim.cli_args import parse_args
+from sim.cli import main as cli
+from sim.model import work_guard
+from sim.cli.args import parse_args
 from tests.sim.test_cli_fuzz import run_main
 
 TINY = ["-cell", "100", "100", "100", "90", "90", "90", "-default_F", "100", "-N", "2",

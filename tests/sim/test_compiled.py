@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 import torch
 
-from sim import compiled, kernel_cache
-from sim.cli_args import parse_args
-from sim.compiled import compiled_stage
-from sim.lattice import LatticeSpec
-from sim.config import CrystalShape
+from sim.kernel import compiled, cache as kernel_cache
+from sim.cli.args import parse_args
+from sim.kernel.compiled import compiled_stage
+from sim.kernel.lattice import LatticeSpec
+from sim.model.config import CrystalShape
 from sim.simulator import simulate
 
 CELL = "-cell 70 80 90 85 95 100 -default_F 50 -N 4 -lambda 1.2 -distance 80 -detpixels 48 -pixel 0.2 "
@@ -71,7 +71,7 @@ def test_compiled_image_equals_eager_image_and_is_stored(argv, layout, kernel_di
 
 
 def simulate_spec(argv) -> LatticeSpec:
-    from sim.model import build_model
+    from sim.model.resolved import build_model
     from sim.simulator import kernel_inputs
 
     return kernel_inputs(build_model(parse_args(argv).config), "cpu", torch.float64).spec
@@ -125,7 +125,7 @@ def test_key_names_what_the_kernel_bakes_in():
 
 @pytest.mark.parametrize("dtype, tolerance", [(torch.float64, 4.5e-16), (torch.float32, 3.6e-7)])
 def test_cos_polynomial_of_the_compiled_kernels_matches_the_cosine(dtype, tolerance):
-    from sim.lattice import cos_pi_polynomial
+    from sim.kernel.lattice import cos_pi_polynomial
 
     d = torch.linspace(-0.5, 0.5, 100_001, dtype=torch.float64)
     error = (cos_pi_polynomial(d.to(dtype)).double() - torch.cos(torch.pi * d)).abs().max()

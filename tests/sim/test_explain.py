@@ -17,13 +17,13 @@ import numpy as np
 import pytest
 import torch
 
-from sim.cli_args import parse_args
-from sim.config import BeamConfig, CrystalConfig, DetectorConfig, SimConfig
+from sim.cli.args import parse_args
+from sim.model.config import BeamConfig, CrystalConfig, DetectorConfig, SimConfig
 from sim.explain.coarse import pattern_shift_px, pattern_stretch
 from sim.explain.explain import explain
 from sim.explain.groups import start_vector
-from sim.model import build_model
-from sim.params import check_params, with_values
+from sim.model.resolved import build_model
+from sim.model.params import check_params, with_values
 from sim.simulator import simulate
 from tests.golden import load_case
 

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from sim.cli import main
-from sim.cli_args import parse_args
+from sim.cli.main import main
+from sim.cli.args import parse_args
 from sim.io.floatfile import write_float32
 from sim.simulator import simulate
 

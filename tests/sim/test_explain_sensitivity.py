@@ -9,10 +9,10 @@ import json
 
 import pytest
 
-from sim.config import BeamConfig, CrystalConfig, DetectorConfig, Pivot, SimConfig, Convention
+from sim.model.config import BeamConfig, CrystalConfig, DetectorConfig, Pivot, SimConfig, Convention
 from sim.explain.groups import GROUPS, fit_parameters
 from sim.explain.sensitivity import pixel_sensitivity
-from sim.model import build_model
+from sim.model.resolved import build_model
 from sim.simulator import simulate
 
 CONFIG = SimConfig(
@@ -78,7 +78,7 @@ def test_text_json_and_csv_carry_every_derivative(sensitivity):
 
 
 def test_the_command_line_prints_the_sensitivity_and_bundles_it(tmp_path, monkeypatch, capsys):
-    from sim.cli import main
+    from sim.cli.main import main
 
     monkeypatch.chdir(tmp_path)
     flags = ("-cell 30 34 38 80 95 100 -misset 10 20 30 -N 3 -default_F 100 -lambda 1.2 -distance 60 "
@@ -100,7 +100,7 @@ def test_the_command_line_prints_the_sensitivity_and_bundles_it(tmp_path, monkey
 
 
 def test_a_bundle_without_sensitivity_has_no_sensitivity_file(tmp_path, monkeypatch):
-    from sim.cli import main
+    from sim.cli.main import main
 
     monkeypatch.chdir(tmp_path)
     flags = ("-cell 30 34 38 80 95 100 -N 3 -default_F 100 -lambda 1.2 -distance 60 -pixel 2 "

@@ -1,4 +1,4 @@
-"""The simulated image is differentiable in the continuous parameters of ``sim.params``.
+"""The simulated image is differentiable in the continuous parameters of ``sim.model.params``.
 
 Float64 ``gradcheck`` on tiny detectors compares autograd with finite differences for each
 parameter, on a plain case (MOSFLM beam pivot, square crystal) and a rich one (custom
@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import torch
 
-from sim.config import (BeamConfig, Convention, CrystalConfig, CrystalShape, DetectorConfig, Pivot,
+from sim.model.config import (BeamConfig, Convention, CrystalConfig, CrystalShape, DetectorConfig, Pivot,
                         SimConfig)
-from sim.model import build_model
-from sim.params import DIFFERENTIABLE
+from sim.model.resolved import build_model
+from sim.model.params import DIFFERENTIABLE
 from sim.simulator import simulate
 
 _CELL = (30.0, 34.0, 38.0, 80.0, 95.0, 100.0)

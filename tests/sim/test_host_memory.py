@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from sim.host_memory import keep_freed_memory
+from sim.kernel.host_memory import keep_freed_memory
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt is Linux-only")

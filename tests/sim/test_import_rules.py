@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-LIGHT_MODULES = ["sim", "sim.config", "sim.units", "sim.errors", "sim.trace.schema", "sim.trace.record",
-                 "sim.cli_args", "sim.trace.format", "sim.trace.c_log", "sim.trace.compare"]
+LIGHT_MODULES = ["sim", "sim.model.config", "sim.units", "sim.errors", "sim.trace.schema", "sim.trace.record",
+                 "sim.cli.args", "sim.trace.format", "sim.trace.c_log", "sim.trace.compare"]
 
 
 @pytest.mark.parametrize("module", LIGHT_MODULES)

@@ -60,7 +60,7 @@ def builders(cache: Path) -> list:
             command = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if b"sim.kernel_build" in command and str(cache).encode() + b"\0" in command:
+        if b"sim.kernel.build" in command and str(cache).encode() + b"\0" in command:
             found.append(int(entry.name))
     return found
 
@@ -197,7 +197,7 @@ def test_unwritable_kernel_folder_means_eager_with_one_line(tmp_path):
 
 
 def test_a_failed_build_is_reported_in_one_line():
-    from sim.kernel_build import _reason
+    from sim.kernel.build import _reason
 
     dump = ("terminate called after throwing an instance of 'c10::Error'\n"
             "  what():  No space left on device\n"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sim.io.smv import read_smv
-from sim.noise import poisson_noise_image
+from sim.c_numerics.noise import poisson_noise_image
 
 
 def _noise_case(golden_dir):

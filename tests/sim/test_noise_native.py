@@ -1,11 +1,11 @@
-"""The compiled noise loop: the same counts as sim.rng's Python loop, and a safe fallback."""
+"""The compiled noise loop: the same counts as sim.c_numerics.rng's Python loop, and a safe fallback."""
 
 import numpy as np
 import pytest
 
-import sim.native as native
-import sim.noise_native as noise_native
-from sim.noise import draw_in_python, poisson_noise_image
+import sim.c_numerics.native as native
+import sim.c_numerics.noise_native as noise_native
+from sim.c_numerics.noise import draw_in_python, poisson_noise_image
 
 needs_compiler = pytest.mark.skipif(native.compiler() is None, reason="no C++ compiler on this machine")
 

@@ -1,4 +1,4 @@
-"""The hover readout (sim.pixel_info) and the trace agree on every golden geometry, curved
+"""The hover readout (sim.kernel.pixel_info) and the trace agree on every golden geometry, curved
 detectors included: both take the pixel position from the same detector functions."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.cli_args import parse_args
-from sim.model import build_model
-from sim.pixel_info import pixel_info
+from sim.cli.args import parse_args
+from sim.model.resolved import build_model
+from sim.kernel.pixel_info import pixel_info
 from sim.trace.tracer import trace_pixel
 from tests.golden import case_names, load_case
 

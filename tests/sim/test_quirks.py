@@ -16,9 +16,9 @@ import shlex
 import pytest
 
 from sim import units
-from sim.cli_args import parse_args
-from sim.config import Convention, Pivot
-from sim.model import build_model
+from sim.cli.args import parse_args
+from sim.model.config import Convention, Pivot
+from sim.model.resolved import build_model
 from sim.trace.tracer import trace_pixel
 
 BASE = "-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -nonoise -nopgm"

@@ -13,8 +13,8 @@ import shlex
 import numpy as np
 import pytest
 
-from sim.cli_args import parse_args
-from sim.model import build_model
+from sim.cli.args import parse_args
+from sim.model.resolved import build_model
 from sim.simulator import simulate
 from sim.trace.tracer import trace_pixel
 

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.rng import (Ran1, gammln, gaussdev, mosaic_rotation_umat, mosaic_umats,
+from sim.c_numerics.rng import (Ran1, gammln, gaussdev, mosaic_rotation_umat, mosaic_umats,
                      park_miller_step, poidev, random_orientation_umat, to_float32, umat2misset)
 
 C_RAN1_SEED_MINUS_1 = [0.415999353, 0.091964893, 0.75641048, 0.52970022, 0.930436492]

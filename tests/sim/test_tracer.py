@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.cli_args import parse_args
+from sim.cli.args import parse_args
 from sim.trace.tracer import trace_pixel
 
 ARGS = ("-cell 100 100 100 90 90 90 -default_F 100 -N 5 -lambda 1 -distance 100 -detpixels 64 "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from sim.geometry import rotation_x, rotation_y, rotation_z
+from sim.model.vectors import rotation_x, rotation_y, rotation_z
 from sim.series.description import SeriesDescription, Spread, differences
 from sim.series.frames import frame_config, frame_name, frame_params, uniform_rotation
 from sim.units import deg_to_rad

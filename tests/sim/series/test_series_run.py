@@ -16,7 +16,7 @@ import numpy as np
 import psutil
 import pytest
 
-from sim.cli_args import format_args
+from sim.cli.args import format_args
 from sim.io.smv import read_smv
 from sim.series.cli import build_description, series_main, split_options
 from sim.series.frames import frame_config, frame_params

@@ -1,0 +1,95 @@
+"""Structure factors F_cell(h, k, l): a constant, an HKL table lookup, or tricubic interpolation.
+
+Lookups follow nanoBragg: the nearest whole (h, k, l) inside the table's index range takes
+the table value (``default_F`` where the file has no entry), outside it ``default_F``.
+Interpolation uses the 4x4x4 neighbours around floor(h, k, l) with Lagrange polynomials,
+as the C's polin3, and falls back to ``default_F`` when a neighbour would be outside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+import torch
+
+from sim.model.config import CrystalConfig
+
+
+@dataclass
+class StructureFactors:
+    """``grid``: (h_range, k_range, l_range) float64 or None; ``mins``: (h_min, k_min, l_min)."""
+
+    default_F: float
+    grid: Optional[torch.Tensor]
+    mins: Tuple[int, int, int]
+    interpolate: bool
+    count: int
+
+    @property
+    def maxs(self) -> Tuple[int, int, int]:
+        if self.grid is None:
+            return self.mins
+        return tuple(m + n - 1 for m, n in zip(self.mins, self.grid.shape))
+
+
+def load_structure_factors(crystal: CrystalConfig, N_from_flags) -> StructureFactors:
+    """Read the HKL file (if any) and decide interpolation (the C's auto rule uses the -N values)."""
+    if crystal.interpolate is None:
+        interpolate = any(n <= 2 for n in N_from_flags)
+    else:
+        interpolate = crystal.interpolate
+    if crystal.hkl_file is None:
+        return StructureFactors(crystal.default_F, None, (0, 0, 0), False, 0)
+    from sim.io.hkl import read_hkl
+
+    table = read_hkl(crystal.hkl_file)
+    grid = torch.as_tensor(table.filled(crystal.default_F), dtype=torch.float64)
+    return StructureFactors(crystal.default_F, grid, (table.h_min, table.k_min, table.l_min),
+                            interpolate and table.count > 0, table.count)
+
+
+def interpolation_in_range(hkl: torch.Tensor, mins: torch.Tensor, grid_shape) -> torch.Tensor:
+    """The C's safety test for 4-point interpolation (on fractional indices), (...,) bool."""
+    ranges = torch.as_tensor(grid_shape, device=hkl.device, dtype=hkl.dtype)
+    return ((hkl - mins + 3 <= ranges) & (hkl - 2 >= mins)).all(-1)
+
+
+def _lagrange_weights(t: torch.Tensor) -> torch.Tensor:
+    """Weights (..., 4) of the nodes -1, 0, 1, 2 for evaluating at t in [0, 1) (cubic Lagrange)."""
+    up, down, down2 = t + 1.0, t - 1.0, t - 2.0
+    return torch.stack([-(t * down * down2) / 6.0, up * down * down2 / 2.0,
+                        -(up * t * down2) / 2.0, up * t * down / 6.0], dim=-1)
+
+
+def l_neighbours(grid: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """(h, k, l, 4) table: F at l-1 .. l+2 for every grid point (edges repeated), so that
+    one row lookup fetches four values along l."""
+    padded = torch.cat([grid[..., :1], grid, grid[..., -1:], grid[..., -1:]], dim=-1).to(dtype)
+    return padded.unfold(2, 4, 1).reshape(-1, 4)
+
+
+def interpolated_F(hkl: torch.Tensor, grid: torch.Tensor, mins: torch.Tensor,
+                   rows: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """Tricubic (4x4x4 Lagrange) interpolation of F at fractional ``hkl`` (..., 3).
+
+    Sixteen rows of four values along l (``rows``: ``l_neighbours(grid)``, made here when
+    not given) are contracted with the l, k, then h weights, as the C's polin3 nests.
+    Callers must mask points that fail ``interpolation_in_range``; they are clamped here.
+    """
+    rows = l_neighbours(grid, hkl.dtype) if rows is None else rows
+    lead = hkl.shape[:-1]
+    flat = hkl.reshape(-1, 3)
+    base = torch.floor(flat)
+    weights = _lagrange_weights(flat - base)  # (Q, 3, 4)
+    # int32 indices (grids stay below 2^31 cells, sim.io.hkl.MAX_GRID_CELLS): half the traffic
+    start = (base - mins).to(torch.int32)
+    offsets = torch.arange(-1, 3, device=hkl.device, dtype=torch.int32)
+    h = (start[:, 0:1] + offsets).clamp_(0, grid.shape[0] - 1)
+    k = (start[:, 1:2] + offsets).clamp_(0, grid.shape[1] - 1)
+    l0 = start[:, 2:3].clamp(0, grid.shape[2] - 1)
+    cell = (h.mul_(grid.shape[1])[:, :, None] + k[:, None, :]).mul_(grid.shape[2]).add_(l0[:, :, None])
+    values = rows.index_select(0, cell.reshape(-1)).view(-1, 16, 4)
+    along_l = torch.bmm(values, weights[:, 2, :, None]).view(-1, 4, 4)
+    along_k = torch.bmm(along_l, weights[:, 1, :, None]).view(-1, 1, 4)
+    return torch.bmm(along_k, weights[:, 0, :, None]).view(lead)
