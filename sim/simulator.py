@@ -23,6 +23,7 @@ from sim.kernel.host_memory import keep_freed_memory
 from sim.kernel.compiled import AUTO_USE_MIN_ITERATIONS, CompileMode, compiled_stage, kernel_request as compiled_request
 from sim.kernel.interpolation import find_cutoff
 from sim.kernel.intensity import KernelInputs, orientation_axes, pixel_values
+from sim.kernel.pixel_geometry import PixelGeometry, pixel_geometry
 from sim.kernel.modules import KernelRequest
 from sim.kernel.lattice import LatticeSpec
 from sim.model.resolved import SimModel, build_model
@@ -67,45 +68,58 @@ def _dtype(dtype) -> torch.dtype:
     return dtype
 
 
-def kernel_inputs(model: SimModel, device, dtype) -> KernelInputs:
-    """The model's numbers as tensors on ``device``/``dtype`` for the kernel."""
-    k = _kernel_inputs(model, device, dtype)
-    if k.interpolate and k.hkl_grid is not None:
-        rect = roi_rectangle(model, (0, model.detector.spixels, 0, model.detector.fpixels))
-        with torch.no_grad():
-            k.interp_cutoff = find_cutoff(
-                k, lambda begin, end: rectangle_pixels(rect, begin, end, device),
-                (rect[1] - rect[0]) * (rect[3] - rect[2]), pixels_per_chunk(model, torch.device(device)))
-        if k.interp_cutoff == (rect[0], rect[2], 0):
+def kernel_inputs(model: SimModel, device, dtype, compile: CompileMode = False, iterations: int = 0) -> KernelInputs:
+    """The model's numbers as tensors on ``device``/``dtype`` for the kernel, built once.
+
+    With -interpolate, the C's switch-off point is found first (``sim.kernel.interpolation``);
+    ``compile``/``iterations`` (pixel x sample x orientation iterations of the run) choose
+    the compiled inner stage (``sim.kernel.compiled``), eager with the default False.
+    """
+    geometry = pixel_geometry(model, device, dtype)
+    t = lambda x: torch.as_tensor(x, dtype=dtype, device=device)  # noqa: E731
+    cell, sf = model.cell, model.structure_factors
+    orientations = t(model.orientations)
+    crystal = dict(orientations=orientations, axes=orientation_axes(orientations),
+                   reciprocal_A=t(torch.stack([cell.a_star, cell.b_star, cell.c_star])), spec=lattice_spec(model),
+                   hkl_grid=None if sf.grid is None else sf.grid.to(device), hkl_mins=t(sf.mins))
+    interpolate, cutoff, rows = sf.interpolate, None, None
+    if interpolate and sf.grid is not None:
+        cutoff = _interpolation_cutoff(model, geometry, crystal, device)
+        if cutoff == _first_pixel(model):
             # Switched off at the first evaluation (the usual case): every value is the
             # nearest neighbour's, the table lookup of an uninterpolated run.
-            k.interpolate, k.interp_cutoff = False, None
+            interpolate, cutoff = False, None
         else:
-            k.interp_rows = l_neighbours(k.hkl_grid, dtype)
-    return k
+            rows = l_neighbours(crystal["hkl_grid"], dtype)
+    compiled = None
+    if compile and _compilable(geometry, interpolate, crystal["hkl_grid"]):
+        compiled = compiled_stage(compile, crystal["spec"], dtype, torch.device(device), has_ok=geometry.dmin_m > 0.0,
+                                  has_grid=crystal["hkl_grid"] is not None, iterations=iterations,
+                                  orientations=model.orientations.shape[0])
+    return KernelInputs(**geometry.geometry_fields(), **crystal, interpolate=interpolate,
+                        background_I=model.background_I, r_e_sqr=units.R_E_SQR_M2, fluence=model.fluence_per_m2,
+                        steps=model.steps, interp_cutoff=cutoff, interp_rows=rows, compiled=compiled)
 
 
-def _kernel_inputs(model: SimModel, device, dtype) -> KernelInputs:
-    det, cell, sf = model.detector, model.cell, model.structure_factors
-    t = lambda x: torch.as_tensor(x, dtype=dtype, device=device)  # noqa: E731
-    return KernelInputs(
-        pix0=t(det.pix0), fdet=t(det.fdet), sdet=t(det.sdet), odet=t(det.odet), beam=t(det.beam),
-        polar_axis=t(det.polar), distance_m=t(det.distance_m), close_distance_m=t(det.close_distance_m),
-        pixel_size_m=det.pixel_size_m, oversample=model.oversample, layers=model.sensor.layers,
-        layer_step_m=model.sensor.step_m, mu_per_m=model.sensor.mu_per_m,
-        sensor_thick_m=model.sensor.thick_m, curved=det.curved, point_pixel=det.point_pixel,
-        incident=t(-model.sources.directions), wavelength_m=t(model.sources.wavelengths_m),
-        orientations=t(model.orientations), axes=orientation_axes(t(model.orientations)),
-        reciprocal_A=t(torch.stack([cell.a_star, cell.b_star, cell.c_star])),
-        spec=LatticeSpec(tuple(model.N_cells), model.config.crystal.shape, model.config.crystal.fudge,
-                         sf.default_F, model.config.beam.water_um != 0.0),
-        hkl_grid=None if sf.grid is None else sf.grid.to(device),
-        hkl_mins=t(sf.mins), interpolate=sf.interpolate, kahn=model.config.beam.kahn_polarization,
-        nopolar=model.config.beam.nopolar, oversample_thick=model.config.detector.oversample_thick,
-        oversample_polar=model.config.detector.oversample_polar,
-        oversample_omega=model.config.detector.oversample_omega,
-        dmin_m=units.angstrom_to_m(model.config.detector.dmin_A), background_I=model.background_I,
-        r_e_sqr=units.R_E_SQR_M2, fluence=model.fluence_per_m2, steps=model.steps)
+def lattice_spec(model: SimModel) -> LatticeSpec:
+    """The crystal as the inner stage reads it."""
+    crystal = model.config.crystal
+    return LatticeSpec(tuple(model.N_cells), crystal.shape, crystal.fudge, model.structure_factors.default_F,
+                       model.config.beam.water_um != 0.0)
+
+
+def _first_pixel(model: SimModel) -> Tuple[int, int, int]:
+    """(slow, fast, iteration) of the ROI's first evaluation."""
+    rect = roi_rectangle(model, (0, model.detector.spixels, 0, model.detector.fpixels))
+    return rect[0], rect[2], 0
+
+
+def _interpolation_cutoff(model: SimModel, geometry, crystal: dict, device):
+    rect = roi_rectangle(model, (0, model.detector.spixels, 0, model.detector.fpixels))
+    with torch.no_grad():
+        return find_cutoff(geometry, crystal["spec"], crystal["axes"], crystal["reciprocal_A"], crystal["hkl_grid"],
+                           crystal["hkl_mins"], lambda begin, end: rectangle_pixels(rect, begin, end, device),
+                           (rect[1] - rect[0]) * (rect[3] - rect[2]), pixels_per_chunk(model, torch.device(device)))
 
 
 def iterations_per_pixel(model: SimModel) -> int:
@@ -155,21 +169,22 @@ def rectangle_pixels(rect: Window, begin: int, end: int, device) -> Tuple[torch.
     return s0 + torch.div(index, width, rounding_mode="floor"), f0 + index % max(width, 1)
 
 
-def compilable(k: KernelInputs) -> bool:
+def _compilable(geometry: PixelGeometry, interpolate: bool, grid) -> bool:
     """Interpolated structure factors and -oversample_thick/polar/omega need the eager stage."""
-    return not k.chained and not (k.interpolate and k.hkl_grid is not None)
+    return not geometry.chained and not (interpolate and grid is not None)
 
 
 def kernel_request(model: SimModel, dtype=torch.float64) -> Optional[KernelRequest]:
     """The compiled kernel a CPU run of ``model`` would use ("auto"), or None when it runs
     eagerly (too short, or needing the eager stage)."""
-    k = _kernel_inputs(model, "cpu", _dtype(dtype))
+    geometry, sf = pixel_geometry(model, "cpu", _dtype(dtype)), model.structure_factors
     fmin, fmax, smin, smax = model.roi
     pixels = max(0, fmax - fmin + 1) * max(0, smax - smin + 1)
-    if not compilable(k) or pixels * iterations_per_pixel(model) < AUTO_USE_MIN_ITERATIONS:
+    if (not _compilable(geometry, sf.interpolate, sf.grid)
+            or pixels * iterations_per_pixel(model) < AUTO_USE_MIN_ITERATIONS):
         return None
-    return compiled_request(k.spec, _dtype(dtype), has_ok=k.dmin_m > 0.0, has_grid=k.hkl_grid is not None,
-                            orientations=model.orientations.shape[0])
+    return compiled_request(lattice_spec(model), _dtype(dtype), has_ok=geometry.dmin_m > 0.0,
+                            has_grid=sf.grid is not None, orientations=model.orientations.shape[0])
 
 
 def roi_row_chunks(model: SimModel, device="cpu", rows: int = 64) -> Iterator[Tuple[torch.Tensor, torch.Tensor]]:
@@ -202,16 +217,11 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     device = default_device() if device is None else torch.device(device)
     dtype = _dtype(dtype)
     window = (0, model.detector.spixels, 0, model.detector.fpixels) if window is None else window
-    k = kernel_inputs(model, device, dtype)
     rect = roi_rectangle(model, window)
     pixels = (rect[1] - rect[0]) * (rect[3] - rect[2])
-    compiled = None
-    if not requires_grad(params) and compilable(k):
-        compiled = compiled_stage(compile, k.spec, dtype, device, has_ok=k.dmin_m > 0.0,
-                                  has_grid=k.hkl_grid is not None,
-                                  iterations=pixels * iterations_per_pixel(model),
-                                  orientations=model.orientations.shape[0])
-    k.compiled = compiled
+    k = kernel_inputs(model, device, dtype, compile=False if requires_grad(params) else compile,
+                      iterations=pixels * iterations_per_pixel(model))
+    compiled = k.compiled
     chunk = pixels_per_chunk(model, device, compiled=compiled is not None)
     s0, s1, f0, f1 = window
     image = torch.zeros((s1 - s0, f1 - f0), dtype=dtype, device=device)

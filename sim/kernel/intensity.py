@@ -11,43 +11,25 @@ Units: metres, radians, 1/m for scattering vectors; intensities in photons per p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Optional, Tuple
 
 import torch
 
-from sim.model.detector import curved_positions
-from sim.model.vectors import dot
 from sim.kernel.interpolation import apply_cutoff
 from sim.kernel.lattice import LatticeSpec, lattice_terms, nearest_cell_factor
-from sim.kernel.polarization import polarization_factor
+from sim.kernel.pixel_geometry import (PixelGeometry, capture_fractions, polarization, samples as pixel_samples,
+                                         solid_angle)
 from sim.kernel.structure_factors import interpolated_F, interpolation_in_range
 
 Tap = Optional[Callable[[str, torch.Tensor], None]]
 
 
-@dataclass
-class KernelInputs:
-    """Everything the kernel reads, on one device and dtype. Vectors (3,), lengths metres."""
+@dataclass(frozen=True)
+class KernelInputs(PixelGeometry):
+    """Everything the kernel reads, on one device and dtype, built once per run
+    (``sim.simulator.kernel_inputs``): the pixel geometry and the crystal."""
 
-    pix0: torch.Tensor
-    fdet: torch.Tensor
-    sdet: torch.Tensor
-    odet: torch.Tensor
-    beam: torch.Tensor
-    polar_axis: torch.Tensor
-    distance_m: torch.Tensor
-    close_distance_m: torch.Tensor
-    pixel_size_m: float
-    oversample: int
-    layers: int
-    layer_step_m: float
-    mu_per_m: float
-    sensor_thick_m: float
-    curved: bool
-    point_pixel: bool
-    incident: torch.Tensor        # (S, 3) unit vectors along the beam
-    wavelength_m: torch.Tensor    # (S,)
     orientations: torch.Tensor    # (M, 3, 3) rows a, b, c in metres
     axes: torch.Tensor            # (3, 3M) the same for the inner stage (sim.kernel.lattice.miller_components)
     reciprocal_A: torch.Tensor    # (3, 3) rows a*, b*, c* in 1/Angstrom (unrotated)
@@ -55,12 +37,6 @@ class KernelInputs:
     hkl_grid: Optional[torch.Tensor]
     hkl_mins: torch.Tensor
     interpolate: bool
-    kahn: float
-    nopolar: bool
-    oversample_thick: bool
-    oversample_polar: bool
-    oversample_omega: bool
-    dmin_m: float
     background_I: float
     r_e_sqr: float
     fluence: float
@@ -72,73 +48,10 @@ class KernelInputs:
     #: A compiled inner stage (``sim.kernel.compiled.CompiledStage``) for untraced runs, else None.
     compiled: Optional[Callable] = None
 
-    @property
-    def chained(self) -> bool:
-        """True when -oversample_thick/polar/omega make the C multiply its running sum."""
-        return self.oversample_thick or self.oversample_polar or self.oversample_omega
-
 
 def _tap(tap: Tap, name: str, value: torch.Tensor) -> None:
     if tap is not None:
         tap(name, value)
-
-
-def subpixel_positions(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor) -> torch.Tensor:
-    """Sample-to-sub-pixel vectors (P, T, O, O, 3), metres; sub-pixel centres, layer fronts."""
-    o = k.oversample
-    sub = k.pixel_size_m / o
-    offsets = torch.arange(o, dtype=k.pix0.dtype, device=k.pix0.device)
-    f_pos = sub * (fast.to(k.pix0.dtype)[:, None] * o + offsets) + sub / 2.0
-    s_pos = sub * (slow.to(k.pix0.dtype)[:, None] * o + offsets) + sub / 2.0
-    depth = torch.arange(k.layers, dtype=k.pix0.dtype, device=k.pix0.device) * k.layer_step_m
-    pos = (f_pos[:, None, None, :, None] * k.fdet + s_pos[:, None, :, None, None] * k.sdet
-           + depth[None, :, None, None, None] * k.odet + k.pix0)
-    if k.curved:
-        pos = _curve(k, pos)
-    return pos
-
-
-def _curve(k: KernelInputs, pos: torch.Tensor) -> torch.Tensor:
-    return curved_positions(pos, k.distance_m, k.beam, k.sdet, k.fdet)
-
-
-def solid_angle(k: KernelInputs, airpath: torch.Tensor) -> torch.Tensor:
-    """Solid angle of a pixel seen from the sample, sr (inverse square only for point pixels)."""
-    if k.point_pixel:
-        return 1.0 / airpath / airpath
-    return k.pixel_size_m * k.pixel_size_m / airpath / airpath * k.close_distance_m / airpath
-
-
-def capture_fractions(k: KernelInputs, diffracted: torch.Tensor) -> torch.Tensor:
-    """Fraction of photons absorbed in each sensor layer, (P, T, O, O); 1 without a sensor,
-    except under -oversample_thick, where the C evaluates its formula anyway: 0 for a
-    sensor of no thickness, so that the whole image is 0."""
-    if k.sensor_thick_m == 0.0 and not k.oversample_thick:
-        return torch.ones(diffracted.shape[:-1], dtype=diffracted.dtype, device=diffracted.device)
-    parallax = dot(diffracted, k.odet)
-    layer = torch.arange(k.layers, dtype=diffracted.dtype, device=diffracted.device)[None, :, None, None]
-    depth = k.layer_step_m * k.mu_per_m / parallax
-    return torch.exp(-layer * depth) - torch.exp(-(layer + 1) * depth)
-
-
-def _dmin_skip(k: KernelInputs, scattering: torch.Tensor) -> Optional[torch.Tensor]:
-    """Sources the C skips for being beyond -dmin: (P, T, O, O, S) bool, or None without -dmin."""
-    if k.dmin_m <= 0.0:
-        return None
-    stol = 0.5 * torch.sqrt(dot(scattering, scattering))
-    return (stol > 0.0) & (k.dmin_m > 0.5 / torch.where(stol > 0, stol, torch.ones_like(stol)))
-
-
-def _polarization(k: KernelInputs, diffracted: torch.Tensor, incident: torch.Tensor) -> torch.Tensor:
-    """Polarization factor of every (layer, sub-pixel, source in ``incident`` (S, 3)): (P, T, O, O, S).
-
-    -nopolar only sets the C's cached factor to 1; -oversample_polar recomputes it anyway.
-    """
-    if k.nopolar and not k.oversample_polar:
-        return torch.ones((*diffracted.shape[:-1], incident.shape[0]), dtype=diffracted.dtype,
-                          device=diffracted.device)
-    incident = incident.expand(*diffracted.shape[:-1], *incident.shape)
-    return polarization_factor(k.kahn, incident, diffracted[..., None, :], k.polar_axis)
 
 
 def _first_active(values: torch.Tensor, active: torch.Tensor, last: bool = False) -> torch.Tensor:
@@ -166,21 +79,16 @@ def _chained_sum(contrib, factors, background):
 
 
 def sample_stage(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, scattering: bool = True) -> dict:
-    """Per sub-pixel and source: positions, directions, scattering vectors (P, T, O, O[, S], ...).
+    """Per sub-pixel and source: positions, directions, scattering vectors (P, T, O, O[, S], ...)
+    by their tap names (``sim.kernel.pixel_geometry.samples``).
 
     ``source_ok`` (P, T, O, O, S) marks sources not skipped by -dmin (None without -dmin).
     Without ``scattering`` (a compiled stage forms the vectors itself) they are left out
     (None) unless -dmin needs them.
     """
-    pos = subpixel_positions(k, slow, fast)
-    airpath = torch.sqrt(dot(pos, pos))
-    diffracted = pos / airpath[..., None]
-    vectors, skip = None, None
-    if scattering or k.dmin_m > 0.0:
-        vectors = (diffracted[..., None, :] - k.incident) / k.wavelength_m[:, None]
-        skip = _dmin_skip(k, vectors)
-    return {"pixel_pos_meters": pos, "R_distance_meters": airpath, "diffracted_vec": diffracted,
-            "scattering_vec_A_inv": vectors, "source_ok": None if skip is None else ~skip}
+    st = pixel_samples(k, slow, fast, scattering)
+    return {"pixel_pos_meters": st.positions, "R_distance_meters": st.airpath, "diffracted_vec": st.diffracted,
+            "scattering_vec_A_inv": st.scattering, "source_ok": st.source_ok}
 
 
 def _sample_shape(k: KernelInputs, st: dict) -> Tuple[int, ...]:
@@ -202,11 +110,13 @@ def _interpolating_cell_factor(k: KernelInputs, slow: torch.Tensor, fast: torch.
     return cell_factor
 
 
-def bragg_stage(k: KernelInputs, samples: dict, slow: torch.Tensor, fast: torch.Tensor, keep: bool):
+def bragg_stage(k: KernelInputs, samples: dict, slow: torch.Tensor, fast: torch.Tensor, keep: bool,
+                axes: Optional[torch.Tensor] = None):
     """Sum of F_cell^2 F_latt^2 over orientations for every sample: (P, L), L samples per pixel
-    (per sub-pixel, sources summed, with the compiled sources layout)."""
+    (per sub-pixel, sources summed, with the compiled sources layout). ``axes``: other
+    orientations than ``k.axes`` (``orientation_axes``), eager only."""
     interpolating = k.interpolate and k.hkl_grid is not None
-    if k.compiled is not None and not keep and not interpolating:
+    if k.compiled is not None and not keep and not interpolating and axes is None:
         return k.compiled(k, samples), None
     scattering = samples["scattering_vec_A_inv"]
     p = scattering.shape[0]
@@ -215,7 +125,8 @@ def bragg_stage(k: KernelInputs, samples: dict, slow: torch.Tensor, fast: torch.
     ok = None if ok is None else ok.reshape(-1)
     per_pixel = flat.shape[0] // p
     cell_factor = _interpolating_cell_factor(k, slow, fast, per_pixel) if interpolating else None
-    result = lattice_terms(k.spec, flat, k.axes, ok, k.reciprocal_A, k.hkl_grid, k.hkl_mins, cell_factor, keep)
+    axes = k.axes if axes is None else axes
+    result = lattice_terms(k.spec, flat, axes, ok, k.reciprocal_A, k.hkl_grid, k.hkl_mins, cell_factor, keep)
     if not keep:
         return result.reshape(p, per_pixel), None
     total, parts = result
@@ -259,8 +170,7 @@ def _splice_first_sample(k: KernelInputs, st: dict, slow, fast, parts: dict, ori
     if ok is not None and not bool(ok.any()):
         return parts["contrib"].sum(dim=1).reshape(slow.shape[0], -1), parts
     first = 0 if ok is None else int(ok.reshape(-1).to(torch.uint8).argmax())
-    turned = replace(k, compiled=None, orientations=orientations, axes=orientation_axes(orientations))
-    _, other = bragg_stage(turned, st, slow, fast, keep=True)
+    _, other = bragg_stage(k, st, slow, fast, keep=True, axes=orientation_axes(orientations))
     spliced = {}
     for name, value in parts.items():
         value = value.clone()
@@ -283,10 +193,10 @@ def _factors(k: KernelInputs, st: dict):
     omega = solid_angle(k, airpath if k.oversample_omega else airpath[first])
     capture = capture_fractions(k, diffracted if k.oversample_thick else diffracted[:, :, :1, :1])
     if k.oversample_polar or st["source_ok"] is not None:
-        polar = _polarization(k, diffracted, k.incident)
+        polar = polarization(k, diffracted, k.incident)
         ok = st["source_ok"]
     else:  # the first sample's first source is the one used
-        polar, ok = _polarization(k, diffracted[first], k.incident[:1]), None
+        polar, ok = polarization(k, diffracted[first], k.incident[:1]), None
     if ok is None:
         ok = torch.ones(polar.shape, dtype=torch.bool, device=polar.device)
     return omega, capture, polar, ok

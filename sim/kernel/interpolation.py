@@ -17,28 +17,30 @@ from typing import Callable, Optional, Tuple
 
 import torch
 
+from sim.kernel.lattice import LatticeSpec, lattice_terms
+from sim.kernel.pixel_geometry import PixelGeometry, samples
 from sim.kernel.structure_factors import interpolation_in_range
 
 Cutoff = Tuple[int, int, int]
 
 
-def find_cutoff(k, pixels: Callable[[int, int], Tuple[torch.Tensor, torch.Tensor]], total: int,
+def find_cutoff(g: PixelGeometry, spec: LatticeSpec, axes: torch.Tensor, reciprocal_A: torch.Tensor,
+                grid: torch.Tensor, mins: torch.Tensor,
+                pixels: Callable[[int, int], Tuple[torch.Tensor, torch.Tensor]], total: int,
                 chunk: int) -> Optional[Cutoff]:
-    """(slow, fast, iteration) of the first out-of-range active evaluation, or None.
+    """(slow, fast, iteration) of the first out-of-range active evaluation, or None, for the
+    crystal ``spec``/``axes``/``reciprocal_A`` and HKL table ``grid``/``mins`` (as in
+    ``sim.kernel.intensity.KernelInputs``) seen through ``g``.
 
     ``pixels(begin, end)``: (slow, fast) of the pixels ``begin:end`` of ``total``, in raster order.
     """
-    from sim.kernel.intensity import sample_stage
-    from sim.kernel.lattice import lattice_terms
-
     for begin, end in _growing_ranges(total, chunk):
         s, f = pixels(begin, end)
-        st = sample_stage(k, s, f)
-        flat = st["scattering_vec_A_inv"].reshape(-1, 3)
-        ok = None if st["source_ok"] is None else st["source_ok"].reshape(-1)
-        _, parts = lattice_terms(k.spec, flat, k.axes, ok, k.reciprocal_A, k.hkl_grid, k.hkl_mins,
-                                 keep=True)
-        inside = interpolation_in_range(parts["h"].permute(1, 2, 0), k.hkl_mins, k.hkl_grid.shape)
+        st = samples(g, s, f)
+        flat = st.scattering.reshape(-1, 3)
+        ok = None if st.source_ok is None else st.source_ok.reshape(-1)
+        _, parts = lattice_terms(spec, flat, axes, ok, reciprocal_A, grid, mins, keep=True)
+        inside = interpolation_in_range(parts["h"].permute(1, 2, 0), mins, grid.shape)
         bad = (parts["active"] & ~inside).reshape(len(s), -1)
         hit = bad.any(dim=1)
         if bool(hit.any()):

@@ -29,9 +29,10 @@ from typing import List, Optional, Tuple
 
 import torch
 
-from sim.kernel import lattice
+from sim.kernel import lattice, pixel_geometry
 from sim.model.config import CrystalShape
 from sim.kernel.lattice import LatticeSpec, cos_pi_polynomial, lattice_contributions, lattice_terms
+from sim.kernel.pixel_geometry import scattering_vector
 
 LAYOUTS = ("orientations", "sources")
 _DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -40,7 +41,7 @@ _DTYPES = {"float32": torch.float32, "float64": torch.float64}
 @functools.lru_cache(maxsize=None)
 def source_digest() -> str:
     """Changes whenever the code a stored kernel was built from changes."""
-    text = Path(lattice.__file__).read_bytes() + Path(__file__).read_bytes()
+    text = b"".join(Path(m.__file__).read_bytes() for m in (lattice, pixel_geometry)) + Path(__file__).read_bytes()
     return hashlib.sha256(text).hexdigest()[:12]
 
 
@@ -131,8 +132,7 @@ class SourcesModule(torch.nn.Module):
     def forward(self, diffracted, incident, wavelength, axes, reciprocal_A, mins, scalars, *optional):
         r = self.request
         ok, grid = _optional(optional, r.has_ok, r.has_grid)
-        # The scattering vector as sim.kernel.intensity.sample_stage forms it, laid out (S, 3, R).
-        s = (diffracted[None] - incident[:, :, None]) / wavelength[:, None, None]
+        s = scattering_vector(diffracted[None], incident[:, :, None], wavelength[:, None, None])  # (S, 3, R)
         h = (s[:, 0:1] * axes[0][None, :, None] + s[:, 1:2] * axes[1][None, :, None]
              + s[:, 2:3] * axes[2][None, :, None])
         return lattice_contributions(_runtime_spec(r.spec, scalars), h, ok, reciprocal_A, grid, mins,
