@@ -205,7 +205,7 @@ def _checked_function():
 
 
 def _load_and_check():
-    from sim.c_numerics.noise import draw_in_python
+    from sim.c_numerics.noise_reference import draw_in_python
 
     library, reason = load_library("poisson_noise", SOURCE)
     if library is None:

@@ -37,3 +37,29 @@ def test_sim_never_imports_qt_or_app():
     offenders = [f"{p.relative_to(REPO)} imports {root}" for p in sorted((REPO / "sim").rglob("*.py"))
                  for root in _imported_roots(p) if root in ("PyQt6", "pyqtgraph", "app")]
     assert not offenders, offenders
+
+
+def _sim_module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _sim_imports(path: Path, modules) -> set:
+    """The sim modules ``path`` imports anywhere in it (function-level imports included);
+    ``from package import name`` counts as importing ``package.name`` where that is a module."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in found if name in modules}
+
+
+def test_no_sim_module_imports_a_module_that_imports_it_back():
+    paths = {_sim_module_name(p): p for p in sorted((REPO / "sim").rglob("*.py"))}
+    imports = {name: _sim_imports(path, paths) - {name} for name, path in paths.items()}
+    loops = sorted(f"{a} <-> {b}" for a, targets in imports.items() for b in targets
+                   if a < b and a in imports[b])
+    assert not loops, loops

@@ -5,7 +5,8 @@ import pytest
 
 import sim.c_numerics.native as native
 import sim.c_numerics.noise_native as noise_native
-from sim.c_numerics.noise import draw_in_python, poisson_noise_image
+from sim.c_numerics.noise import poisson_noise_image
+from sim.c_numerics.noise_reference import draw_in_python
 
 needs_compiler = pytest.mark.skipif(native.compiler() is None, reason="no C++ compiler on this machine")
 
