@@ -14,6 +14,7 @@ from typing import Dict, Optional, Tuple
 
 import numpy as np
 
+from sim import units
 from sim.errors import InputError
 from sim.io._files import PathLike, atomic_write, read_bytes
 from sim.io._rows import row_blocks
@@ -85,7 +86,7 @@ def _header_lines(g: SmvGeometry, noise: bool, header_bytes: int) -> list[str]:
         "{", f"HEADER_BYTES={header_bytes};", "DIM=2;", "BYTE_ORDER=little_endian;",
         "TYPE=unsigned_short;", f"SIZE1={g.fpixels};", f"SIZE2={g.spixels};",
         "PIXEL_SIZE=%g;" % (px * 1000.0), "DISTANCE=%g;" % (g.distance_m * 1000.0),
-        "WAVELENGTH=%g;" % (g.wavelength_m * 1e10),
+        "WAVELENGTH=%g;" % units.m_to_angstrom(g.wavelength_m),
         "BEAM_CENTER_X=%g;" % (g.Xbeam_m * 1000.0), "BEAM_CENTER_Y=%g;" % (g.Ybeam_m * 1000),
         "ADXV_CENTER_X=%g;" % (g.Fbeam_m * 1000.0),
         "ADXV_CENTER_Y=%g;" % ((g.detsize_s_m - g.Sbeam_m) * 1000),

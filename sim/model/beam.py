@@ -84,12 +84,20 @@ def divergence_and_dispersion(cfg: BeamConfig):
     return h, v, d
 
 
+def central_wavelength_m(cfg: BeamConfig):
+    """The beam's central wavelength (-lambda, or -energy as the parser converts it), metres:
+    the one conversion of it, for the sources, the cell of a MOSFLM matrix, the
+    auto-oversample rule and the image headers. A tensor where ``cfg.wavelength_A`` is one
+    (``sim.model.params``)."""
+    return units.angstrom_to_m(cfg.wavelength_A)
+
+
 def grid_sources(cfg: BeamConfig, beam: torch.Tensor, polar: torch.Tensor) -> Sources:
     """The divergence grid (trimmed to an ellipse unless square) times the dispersion steps."""
     h, v, d = divergence_and_dispersion(cfg)
     (hrange, hstep, hsteps), (vrange, vstep, vsteps), (disp, dstep, dsteps) = h, v, d
     vert = unitize(cross(beam, polar))
-    lambda0 = units.angstrom_to_m(cfg.wavelength_A)
+    lambda0 = central_wavelength_m(cfg)
     directions, factors = [], []
     points = 0
     for hi in range(hsteps):
@@ -129,7 +137,7 @@ def file_sources(table: np.ndarray, cfg: BeamConfig, beam: torch.Tensor) -> Sour
         table[np.isnan(table[:, col]), col] = default_xyz[col]
     table[np.isnan(table[:, 3]), 3] = 1.0
     listed = torch.from_numpy(table[:, 4].copy())
-    lambda0 = torch.as_tensor(units.angstrom_to_m(cfg.wavelength_A), dtype=torch.float64)
+    lambda0 = torch.as_tensor(central_wavelength_m(cfg), dtype=torch.float64)
     wavelengths = torch.where(torch.isnan(listed), lambda0, listed)
     directions = unitize(torch.from_numpy(table[:, :3]))
     empty = (0.0, 0.0, 1)

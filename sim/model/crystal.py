@@ -41,7 +41,7 @@ class Cell:
 
     def real_m(self) -> torch.Tensor:
         """(3, 3) rows a, b, c in metres."""
-        return torch.stack([self.a, self.b, self.c]) * 1e-10
+        return torch.stack([self.a, self.b, self.c]) * units.ANGSTROM
 
     def axis_lengths_m(self) -> Tuple[float, float, float]:
         """|a|, |b|, |c| in metres as the C measures them: of the vectors already in metres
@@ -96,18 +96,19 @@ def reciprocal_from_parameters(cell_A_deg) -> Tuple[torch.Tensor, torch.Tensor, 
     return a_star, b_star, c_star, volume, (a, b, c)
 
 
-def build_cell(cell_A_deg=None, matrix_rows=None, wavelength_A: float = 1.0,
+def build_cell(cell_A_deg=None, matrix_rows=None, wavelength_m: float = units.ANGSTROM,
                misset_rad: Optional[Tuple[float, float, float]] = None) -> Cell:
     """Cell vectors from parameters and/or a MOSFLM matrix, then misset (nanoBragg's order).
 
-    ``matrix_rows``: (3, 3) a*, b*, c* as read from a MOSFLM file (still times wavelength).
+    ``matrix_rows``: (3, 3) a*, b*, c* as read from a MOSFLM file (still times the wavelength,
+    ``wavelength_m``, in Angstrom).
     """
     user = None
     if cell_A_deg is not None:
         a_star, b_star, c_star, volume, lengths = reciprocal_from_parameters(cell_A_deg)
         user = (volume, lengths)
     if matrix_rows is not None:
-        rows = torch.as_tensor(matrix_rows, dtype=torch.float64) * (1e-10 / units.angstrom_to_m(wavelength_A))
+        rows = torch.as_tensor(matrix_rows, dtype=torch.float64) * (units.ANGSTROM / wavelength_m)
         a_star, b_star, c_star = rows[0], rows[1], rows[2]
     if misset_rad is not None:
         a_star, b_star, c_star = (rotate_xyz(v, *misset_rad) for v in (a_star, b_star, c_star))

@@ -18,7 +18,7 @@ from typing import List, Optional, Tuple
 import torch
 
 from sim import units
-from sim.model.beam import Sources, file_sources, fluence_per_m2, grid_sources
+from sim.model.beam import Sources, central_wavelength_m, file_sources, fluence_per_m2, grid_sources
 from sim.model.config import SimConfig
 from sim.model.conventions import lab_axes
 from sim.model.crystal import Cell, beam_clipped_size, build_cell, cells_per_axis
@@ -73,7 +73,7 @@ class SimModel:
 
     @property
     def wavelength_m(self) -> float:
-        return units.angstrom_to_m(self.config.beam.wavelength_A)
+        return central_wavelength_m(self.config.beam)
 
 
 def build_model(config: SimConfig, params: Optional[Params] = None) -> SimModel:
@@ -169,7 +169,7 @@ def _cell(config: SimConfig) -> Cell:
         misset = tuple(units.deg_to_rad(a) for a in crystal.misset_deg)
     if matrix is not None:
         _check_matrix(matrix, crystal.matrix_file)
-    cell = build_cell(crystal.cell_A_deg, matrix, config.beam.wavelength_A, misset)
+    cell = build_cell(crystal.cell_A_deg, matrix, central_wavelength_m(config.beam), misset)
     volume = cell.volume_A3.item()
     # a left-handed matrix gives a negative volume, which the C runs with as it is
     if not math.isfinite(volume) or volume == 0.0:
@@ -207,7 +207,7 @@ def _mosaic_umats(mosaic: MosaicSampling, seed: int) -> torch.Tensor:
 
 def _recommended_oversample(cell: Cell, N, config: SimConfig, detector: DetectorGeometry) -> int:
     axes_m = [length_m * n for length_m, n in zip(cell.axis_lengths_m(), N)]
-    return recommended_oversample(max(axes_m), units.angstrom_to_m(config.beam.wavelength_A),
+    return recommended_oversample(max(axes_m), central_wavelength_m(config.beam),
                                   detector.distance_m.item(), detector.pixel_size_m)
 
 
