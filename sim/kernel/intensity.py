@@ -19,7 +19,7 @@ import torch
 from sim.kernel.interpolation import apply_cutoff
 from sim.kernel.lattice import LatticeSpec, lattice_terms, nearest_cell_factor
 from sim.kernel.pixel_geometry import (PixelGeometry, capture_fractions, polarization, samples as pixel_samples,
-                                         solid_angle)
+                                      solid_angle)
 from sim.kernel.structure_factors import interpolated_F, interpolation_in_range
 
 Tap = Optional[Callable[[str, torch.Tensor], None]]
