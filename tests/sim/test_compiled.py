@@ -158,3 +158,16 @@ def test_a_missing_kernel_is_built_in_the_background_once(kernel_dir, monkeypatc
     compiled.kernel_build.failure_path(package).write_text("RuntimeError: no compiler\n")
     assert compiled_stage("auto", SPEC, torch.float32, CPU, **big) is None
     assert len(started) == 1 and "failed to build earlier (RuntimeError: no compiler)" in caplog.text
+
+
+def test_kernel_inputs_are_built_once_and_frozen():
+    """The compiled stage is chosen while the inputs are built; nothing changes them later."""
+    import dataclasses
+
+    from sim.model.resolved import build_model
+    from sim.simulator import kernel_inputs
+
+    k = kernel_inputs(build_model(parse_args(SOURCES).config), "cpu", torch.float64)
+    assert k.compiled is None and not k.chained
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        k.compiled = object()
