@@ -38,7 +38,7 @@ def find_cutoff(k, pixels: Callable[[int, int], Tuple[torch.Tensor, torch.Tensor
         ok = None if st["source_ok"] is None else st["source_ok"].reshape(-1)
         _, parts = lattice_terms(k.spec, flat, k.axes, ok, k.reciprocal_A, k.hkl_grid, k.hkl_mins,
                                  keep=True)
-        inside = interpolation_in_range(parts["h"].permute(1, 2, 0), k.hkl_mins, k.hkl_grid.shape)
+        inside = interpolation_in_range(parts["hkl_frac"].permute(1, 2, 0), k.hkl_mins, k.hkl_grid.shape)
         bad = (parts["active"] & ~inside).reshape(len(s), -1)
         hit = bad.any(dim=1)
         if bool(hit.any()):

@@ -73,7 +73,7 @@ def _pixel_blocks(record: TraceRecord, model: SimModel, k, taps) -> None:
 def _pixel_block(record, model, k, taps, idx) -> None:
     det = model.detector
     airpath = taps["R_distance_meters"][idx]
-    omega = taps["omega_sub"][idx] if k.oversample_omega else taps["omega_sub"][0, 0, 0, 0]
+    omega = taps["omega_pixel_sr"][idx] if k.oversample_omega else taps["omega_pixel_sr"][0, 0, 0, 0]
     rows = [("subpixel_index", idx[1:]), ("pix0_vector_meters", det.pix0), ("fdet_vec", det.fdet),
             ("sdet_vec", det.sdet), ("pixel_pos_meters", taps["pixel_pos_meters"][idx]),
             ("R_distance_meters", airpath), ("omega_pixel_sr", omega),
@@ -86,7 +86,7 @@ def _pixel_block(record, model, k, taps, idx) -> None:
         record.add(name, _values(v))
     if bool(taps["source_ok"][idx + (0,)]):  # -dmin may skip source 0: then no hkl lines
         _hkl_rows(record, model, k, taps, idx + (0, 0))
-    record.add("subpixel_I", _values(taps["contrib"][idx].sum()))
+    record.add("subpixel_I", _values(taps["subpixel_I"][idx].sum()))
 
 
 def _hkl_rows(record, model, k, taps, idx) -> None:
@@ -100,9 +100,8 @@ def _hkl_rows(record, model, k, taps, idx) -> None:
         record.add(name, _values(v))
     F_latt = float(taps["F_latt"][idx])
     if model.config.crystal.shape is CrystalShape.SQUARE:
-        abc = _values(taps["F_latt_abc"][idx])
-        for name, v in zip(("F_latt_a", "F_latt_b", "F_latt_c"), abc):
-            record.add(name, (v,))
+        for name in ("F_latt_a", "F_latt_b", "F_latt_c"):
+            record.add(name, _values(taps[name][idx]))
         record.add("F_latt", (F_latt,))
     if F_latt != 0.0 or model.config.beam.water_um != 0.0:
         record.add("F_cell", _values(taps["F_cell"][idx]))
@@ -122,10 +121,10 @@ def _final_block(record, model, k, taps, value) -> None:
             ("omega_pixel", float(taps["omega_pixel"][0])), ("cos_2theta", cos_2theta),
             ("I_pixel_final", final), ("floatimage_accumulated", float(np.float32(final))),
             ("background_I", model.background_I),
-            ("subpixel_sum_I", float(taps["contrib"][0].sum()))]
+            ("subpixel_sum_I", float(taps["subpixel_I"][0].sum()))]
     for name, v in rows:
         record.add(name, (float(v),))
-    _breakdown_rows(record, model, taps["contrib"][0])
+    _breakdown_rows(record, model, taps["subpixel_I"][0])
 
 
 def _breakdown_rows(record, model, contrib) -> None:
