@@ -119,12 +119,12 @@ def _add_block(record: TraceRecord, c: TraceContext, block: str) -> None:
     for q in QUANTITIES:
         if q.block != block or (q.when is not None and not q.when(c)):
             continue
-        value = read(q, c)
+        value = _read(q, c)
         for v in (value if q.source.repeated else (value,)):
             record.add(q.name, v if isinstance(v, str) else _values(v))
 
 
-def read(q: Quantity, c: TraceContext):
+def _read(q: Quantity, c: TraceContext):
     """The value of ``q`` at the place ``c``, from the source the schema names, in its unit."""
     source = q.source
     if source.kind == TAP:
