@@ -98,7 +98,11 @@ def derived(read: Callable, convert: Optional[Callable] = None, repeated: bool =
 
 @dataclass(frozen=True)
 class Quantity:
-    """One traced quantity (``source`` None only for names the schema does not know)."""
+    """One traced quantity.
+
+    ``source``: where its value comes from (None only for names the schema does not know);
+    ``when``: whether the C prints it at the tracer's context (None: always).
+    """
 
     name: str
     unit: str
