@@ -49,11 +49,6 @@ class KernelInputs(PixelGeometry):
     compiled: Optional[Callable] = None
 
 
-def _tap(tap: Tap, name: str, value: torch.Tensor) -> None:
-    if tap is not None:
-        tap(name, value)
-
-
 def _first_active(values: torch.Tensor, active: torch.Tensor, last: bool = False) -> torch.Tensor:
     """Per pixel, the value at the first (or last) active iteration; 0 when none is active."""
     flat_v = values.reshape(values.shape[0], -1)
@@ -150,7 +145,7 @@ def pixel_values(k: KernelInputs, slow: torch.Tensor, fast: torch.Tensor, tap: T
         source_ok = st["source_ok"]
         if source_ok is None:
             source_ok = torch.ones(_sample_shape(k, st), dtype=torch.bool, device=slow.device)
-        _tap_parts(tap, st, parts, source_ok, omega_sub, capture, polar)
+        _tap_parts(tap, st, parts, source_ok, omega_sub)
     if k.chained:
         shape = _sample_shape(k, st) + (-1,)
         return _scale(k, parts["contrib"].reshape(shape), parts["active"].reshape(shape), polar_ok,
@@ -202,21 +197,25 @@ def _factors(k: KernelInputs, st: dict):
     return omega, capture, polar, ok
 
 
-def _tap_parts(tap, st, parts, source_ok, omega_sub, capture, polar) -> None:
-    """Hand the intermediates to the tracer, shaped (P, T, O, O, S, M[, 3])."""
+def _tap_parts(tap, st, parts, source_ok, omega_sub) -> None:
+    """Hand the intermediates to the tracer by their trace-schema names (``sim.trace.schema``),
+    shaped (P, T, O, O[, S[, M]][, 3]); a dimension of size 1 stands for all of its values."""
     shape = source_ok.shape + (-1,)
-    for name, value in st.items():
-        if value is not None:
-            tap(name, value)
+    tap("pixel_pos_meters", st["pixel_pos_meters"])
+    tap("R_distance_meters", st["R_distance_meters"])
+    tap("diffracted_vec", st["diffracted_vec"])
+    tap("scattering_vec_A_inv", st["scattering_vec_A_inv"])
+    tap("omega_pixel_sr", omega_sub)
     tap("source_ok", source_ok)
-    tap("hkl_frac", parts["h"].permute(1, 2, 0).reshape(shape + (3,)))
-    tap("hkl_rounded", parts["h0"].permute(1, 2, 0).reshape(shape + (3,)))
-    for name in ("F_latt", "F_cell", "active", "contrib"):
-        tap(name, parts[name].reshape(shape))
-    if "F_latt_axes" in parts:
-        tap("F_latt_abc", parts["F_latt_axes"].permute(1, 2, 0).reshape(shape + (3,)))
-    for name, value in (("omega_sub", omega_sub), ("capture_sub", capture), ("polar_sub", polar)):
-        tap(name, value)
+    tap("hkl_frac", parts["hkl_frac"].permute(1, 2, 0).reshape(shape + (3,)))
+    tap("hkl_rounded", parts["hkl_rounded"].permute(1, 2, 0).reshape(shape + (3,)))
+    if "F_latt_a" in parts:
+        tap("F_latt_a", parts["F_latt_a"].reshape(shape))
+        tap("F_latt_b", parts["F_latt_b"].reshape(shape))
+        tap("F_latt_c", parts["F_latt_c"].reshape(shape))
+    tap("F_latt", parts["F_latt"].reshape(shape))
+    tap("F_cell", parts["F_cell"].reshape(shape))
+    tap("subpixel_I", parts["contrib"].reshape(shape))
 
 
 def _scale(k, contrib, active, source_ok, omega_sub, capture, polar, tap):
@@ -244,7 +243,10 @@ def _scale(k, contrib, active, source_ok, omega_sub, capture, polar, tap):
     value = value if k.oversample_thick else value * capture_used
     value = value if k.oversample_polar else value * polar_used
     value = value if k.oversample_omega else value * omega_used
-    for name, v in (("I_before_scaling", I), ("capture_fraction", capture_used),
-                    ("polar", polar_used), ("omega_pixel", omega_used), ("I_pixel_final", value)):
-        _tap(tap, name, v)
+    if tap is not None:
+        tap("I_before_scaling", I)
+        tap("capture_fraction", capture_used)
+        tap("polar", polar_used)
+        tap("omega_pixel", omega_used)
+        tap("I_pixel_final", value)
     return value

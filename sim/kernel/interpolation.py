@@ -40,7 +40,7 @@ def find_cutoff(g: PixelGeometry, spec: LatticeSpec, axes: torch.Tensor, recipro
         flat = st.scattering.reshape(-1, 3)
         ok = None if st.source_ok is None else st.source_ok.reshape(-1)
         _, parts = lattice_terms(spec, flat, axes, ok, reciprocal_A, grid, mins, keep=True)
-        inside = interpolation_in_range(parts["h"].permute(1, 2, 0), mins, grid.shape)
+        inside = interpolation_in_range(parts["hkl_frac"].permute(1, 2, 0), mins, grid.shape)
         bad = (parts["active"] & ~inside).reshape(len(s), -1)
         hit = bad.any(dim=1)
         if bool(hit.any()):

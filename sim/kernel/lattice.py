@@ -163,7 +163,9 @@ def lattice_contributions(spec: LatticeSpec, h: torch.Tensor, ok: Optional[torch
     (broadcasting against one block) marks samples not skipped by -dmin (None: all).
     Iterations the C skips (``ok`` false, or F_latt == 0 without water) contribute
     nothing and are marked in ``active``. Returns the contributions (one block's shape),
-    with ``keep`` also the parts: h, h0 (3, ...), F_latt, F_cell, contrib, active.
+    with ``keep`` also the parts, keyed by their trace-schema names where traced (h, h0 as
+    hkl_frac, hkl_rounded (3, ...); F_latt, F_latt_a/b/c (parallelepiped), F_cell) and
+    contrib, active.
     ``cos`` as in ``sincg_reduced``.
     """
     h0 = torch.ceil(h - 0.5)
@@ -186,11 +188,11 @@ def lattice_contributions(spec: LatticeSpec, h: torch.Tensor, ok: Optional[torch
     if not keep:
         return contrib
     parts: Dict[str, torch.Tensor] = {
-        "h": torch.stack(_split(h)), "h0": torch.stack(_split(h0)), "F_latt": F_latt,
+        "hkl_frac": torch.stack(_split(h)), "hkl_rounded": torch.stack(_split(h0)), "F_latt": F_latt,
         "F_cell": torch.full_like(F_latt, spec.default_F) if F_cell is None else F_cell,
         "contrib": contrib, "active": active}
     if per_axis is not None:
-        parts["F_latt_axes"] = torch.stack(per_axis)
+        parts["F_latt_a"], parts["F_latt_b"], parts["F_latt_c"] = per_axis
     return contrib, parts
 
 
@@ -201,7 +203,7 @@ def lattice_terms(spec: LatticeSpec, scattering: torch.Tensor, axes: torch.Tenso
 
     ``scattering`` (Q, 3); ``ok`` (Q,) marks samples not skipped by -dmin (None: all).
     ``cell_factor(h, h0)`` overrides the table lookup (interpolation; h, h0 as (3, Q, M)).
-    Parts (``lattice_contributions``): h, h0 (3, Q, M); F_latt, F_cell, contrib, active (Q, M).
+    Parts (``lattice_contributions``): hkl_frac, hkl_rounded (3, Q, M); the others (Q, M).
     """
     h = miller_components(scattering, axes)
     result = lattice_contributions(spec, h, None if ok is None else ok[:, None], reciprocal_A, grid, mins,

@@ -173,11 +173,12 @@ def _beam_pivot_trace(cfg, centre, pixel, angles, tt_axis, rotated, beam, distan
     fdet, sdet, odet = rotated
     t = lambda x: torch.as_tensor(x, dtype=torch.float64)  # noqa: E731
     Rx, Ry, Rz = rotation_x(t(rx)), rotation_y(t(ry)), rotation_z(t(rz))
+    # the C converts the beam centre, already in metres, from mm to m once more
+    X, Y = units.mm_to_m(value(centre.Xbeam)), units.mm_to_m(value(centre.Ybeam))
     return [
         ("detector_convention", "MOSFLM"),
         ("angles_rad", f"rotx:{rx:.15g} roty:{ry:.15g} rotz:{rz:.15g} twotheta:{twotheta:.15g}"),
-        ("beam_center_m", f"X:{value(centre.Xbeam) / 1000.0:.15g} Y:{value(centre.Ybeam) / 1000.0:.15g} "
-                          f"pixel_mm:{pixel * 1000.0:.15g}"),
+        ("beam_center_m", f"X:{X:.15g} Y:{Y:.15g} pixel_mm:{units.m_to_mm(pixel):.15g}"),
         ("initial_fdet", (0.0, 0.0, 1.0)), ("initial_sdet", (0.0, -1.0, 0.0)),
         ("initial_odet", (1.0, 0.0, 0.0)),
         ("Rx", Rx), ("Ry", Ry), ("Rz", Rz), ("R_total", Rz @ (Ry @ Rx)),
