@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, fields
 from typing import List, Optional
 
-from sim.cli.format import FLAG_NAMES
+from sim.model.options import flag_name
 from sim.errors import InputError
 
 
@@ -56,7 +56,7 @@ def check_config(config) -> List[str]:
         part = getattr(config, section)
         for f in fields(part):
             value = getattr(part, f.name)
-            flag = FLAG_NAMES.get((section, f.name), f.name)
+            flag = flag_name(section, f.name)
             warning = _check_field(flag, value, RULES.get((section, f.name), _FINITE))
             if warning:
                 warnings.append(warning)
