@@ -68,7 +68,7 @@ class CrystalShape(enum.Enum):
     TOPHAT = "tophat"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per field, compared and hashed as itself
 class Option:
     """How a config field appears to a user.
 
