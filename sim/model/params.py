@@ -4,20 +4,10 @@
 names in ``DIFFERENTIABLE`` to tensors. Each tensor replaces the config's value of that
 name while the model is built, so the model's tensors (pix0, detector axes, distances,
 cell vectors, crystal orientations, source wavelengths) and the simulated image carry
-the autograd graph back to it. Units and shapes are the config field's:
-
-================  =======  =============================================
-name              shape    units
-================  =======  =============================================
-``cell_A_deg``    (6,)     a, b, c in Angstrom; alpha, beta, gamma in degrees
-``misset_deg``    (3,)     rotations about x, y, z, degrees
-``distance_mm``   ()       sample to detector, mm
-``beam_x_mm``     ()       beam centre X in the detector convention, mm
-``beam_y_mm``     ()       beam centre Y in the detector convention, mm
-``wavelength_A``  ()       Angstrom
-``rot_deg``       (3,)     detector rotations about x, y, z (-detector_rotx/y/z), degrees
-``twotheta_deg``  ()       detector two-theta swing, degrees
-================  =======  =============================================
+the autograd graph back to it. ``DIFFERENTIABLE`` lists the fields that ``sim.model.config``
+declares ``differentiable``; a tensor has its field's shape (``field_shape``: ``()`` for one
+value, ``(n,)`` for a tuple of n) and the units its name says (``cell_A_deg``: a, b, c in
+Angstrom, then alpha, beta, gamma in degrees).
 
 The values are those of the tensors (float64), so a tensor equal to the config's value
 gives the same image, bit for bit. ``model.config`` holds the values as floats, for the
@@ -44,22 +34,16 @@ value has no effect). A random misset cannot be a parameter.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Dict, Mapping, Optional
 
 import torch
 
 from sim.model.config import SimConfig
+from sim.model.options import OPTIONS, replaced
 
-DIFFERENTIABLE = ("cell_A_deg", "misset_deg", "distance_mm", "beam_x_mm", "beam_y_mm", "wavelength_A",
-                  "rot_deg", "twotheta_deg")
-
-# field name -> (SimConfig section, tensor shape)
-_FIELDS = {
-    "cell_A_deg": ("crystal", (6,)), "misset_deg": ("crystal", (3,)),
-    "distance_mm": ("detector", ()), "beam_x_mm": ("detector", ()), "beam_y_mm": ("detector", ()),
-    "wavelength_A": ("beam", ()), "rot_deg": ("detector", (3,)), "twotheta_deg": ("detector", ()),
-}
+_ENTRIES = {e.name: e for e in OPTIONS if e.option.differentiable}
+#: The config fields that may be given as tensors, in the config's order.
+DIFFERENTIABLE = tuple(_ENTRIES)
 
 Params = Mapping[str, torch.Tensor]
 
@@ -72,10 +56,10 @@ def check_params(config: SimConfig, params: Optional[Params]) -> Dict[str, torch
     """
     checked = {}
     for name, value in (params or {}).items():
-        if name not in _FIELDS:
+        if name not in _ENTRIES:
             raise ValueError(f"{name!r} is not a differentiable parameter; choose from {DIFFERENTIABLE}")
         tensor = torch.as_tensor(value).to(dtype=torch.float64, device="cpu")
-        shape = _FIELDS[name][1]
+        shape = field_shape(name)
         if tuple(tensor.shape) != shape:
             raise ValueError(f"parameter {name!r} must have shape {shape}, got {tuple(tensor.shape)}")
         checked[name] = tensor
@@ -86,7 +70,8 @@ def check_params(config: SimConfig, params: Optional[Params]) -> Dict[str, torch
 
 def field_shape(name: str) -> tuple:
     """The tensor shape of differentiable field ``name`` (``()`` for a scalar)."""
-    return _FIELDS[name][1]
+    size = _ENTRIES[name].size
+    return () if size == 1 else (size,)
 
 
 def requires_grad(params: Optional[Params]) -> bool:
@@ -110,9 +95,4 @@ def _floats(tensor: torch.Tensor):
 
 
 def _replace(config: SimConfig, values: Mapping[str, object]) -> SimConfig:
-    sections = {}
-    for name, value in values.items():
-        section = _FIELDS[name][0]
-        sections.setdefault(section, {})[name] = value
-    changed = {s: dataclasses.replace(getattr(config, s), **fields) for s, fields in sections.items()}
-    return dataclasses.replace(config, **changed) if changed else config
+    return replaced(config, {_ENTRIES[name].key: value for name, value in values.items()})

@@ -9,10 +9,10 @@ non-finite value and writes a NaN image (``NAN_RUNS``), we run too, with a warni
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import List, Optional
 
-from sim.cli.format import FLAG_NAMES
+from sim.model.options import OPTIONS, flag_name
 from sim.errors import InputError
 
 
@@ -52,14 +52,10 @@ def check_config(config) -> List[str]:
     """InputError (naming the flag) for the first value no run can use; else the warnings
     for values the C program runs on but that make the image NaN."""
     warnings: List[str] = []
-    for section in ("crystal", "beam", "detector", "output"):
-        part = getattr(config, section)
-        for f in fields(part):
-            value = getattr(part, f.name)
-            flag = FLAG_NAMES.get((section, f.name), f.name)
-            warning = _check_field(flag, value, RULES.get((section, f.name), _FINITE))
-            if warning:
-                warnings.append(warning)
+    for e in OPTIONS:
+        warning = _check_field(flag_name(*e.key), e.value(config), RULES.get(e.key, _FINITE))
+        if warning:
+            warnings.append(warning)
     check_cell(config.crystal.cell_A_deg)
     _check_phi(config.crystal)
     return warnings

@@ -6,12 +6,13 @@ import numpy as np
 import pytest
 
 from sim.cli.args import parse_args
+from sim.cli.format import number_text
 from sim.trace.c_log import load_trace_log
 from sim.trace.record import TraceRecord
 
 from app.display import (DIFFERENCE, RATIO, Display, DisplaySettings, auto_levels, display_values,
                          lut_positions, scale_fraction)
-from app.params import PARAMS, number_text, parse, resolved_text, texts, with_value
+from app.params import PARAMS, parse, resolved_text, texts, with_value
 from app.state import DEFAULT_RTOL, CTrace, RunOptions, ViewerState
 from app.trace_summary import HINT, MISMATCH, PENDING, banner
 
