@@ -34,8 +34,9 @@ from fuzz_run import check_line, cost, trace_differences, trace_pixels  # noqa: 
 from fuzz_shrink import shrink  # noqa: E402
 
 from sim.errors import InputError  # noqa: E402
+from tests.golden import golden_root  # noqa: E402
 
-DEFAULT_INPUTS = HERE.parents[1] / "shared" / "golden" / "inputs"
+DEFAULT_INPUTS = golden_root() / "inputs"
 
 
 def _options(args) -> argparse.Namespace:
