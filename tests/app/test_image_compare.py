@@ -135,7 +135,7 @@ def test_side_by_side_panes_are_linked_and_clickable_and_blink_alternates(qtbot,
         assert abs(x0 - 250) < 2 and abs(x1 - 280) < 2
     box = side.plots[DIFFERENCE].getViewBox()
     scene = box.mapViewToScene(QPointF(262.5, 368.5))
-    side._on_mouse_moved(scene)
+    side.scene().sigMouseMoved.emit(scene)
     assert side.cursors[OURS][0].value() == 262.5 and side.cursors[THEIRS][1].value() == 368.5
     qtbot.mouseClick(side.viewport(), Qt.MouseButton.LeftButton, pos=side.mapFromScene(scene))
     wait_idle(qtbot, window.controller)
