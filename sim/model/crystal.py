@@ -41,7 +41,7 @@ class Cell:
 
     def real_m(self) -> torch.Tensor:
         """(3, 3) rows a, b, c in metres."""
-        return torch.stack([self.a, self.b, self.c]) * 1e-10
+        return torch.stack([self.a, self.b, self.c]) * units.ANGSTROM
 
     def axis_lengths_m(self) -> Tuple[float, float, float]:
         """|a|, |b|, |c| in metres as the C measures them: of the vectors already in metres
@@ -52,9 +52,9 @@ class Cell:
     def parameters(self) -> Tuple[float, ...]:
         """(a, b, c in Angstrom, alpha, beta, gamma in degrees) of the final vectors."""
         la, lb, lc = (norm(v).item() for v in (self.a, self.b, self.c))
-        alpha = math.degrees(math.acos(dot(self.b, self.c).item() / lb / lc))
-        beta = math.degrees(math.acos(dot(self.a, self.c).item() / la / lc))
-        gamma = math.degrees(math.acos(dot(self.a, self.b).item() / la / lb))
+        alpha = units.rad_to_deg(math.acos(dot(self.b, self.c).item() / lb / lc))
+        beta = units.rad_to_deg(math.acos(dot(self.a, self.c).item() / la / lc))
+        gamma = units.rad_to_deg(math.acos(dot(self.a, self.b).item() / la / lb))
         return la, lb, lc, alpha, beta, gamma
 
 
@@ -107,7 +107,7 @@ def build_cell(cell_A_deg=None, matrix_rows=None, wavelength_A: float = 1.0,
         a_star, b_star, c_star, volume, lengths = reciprocal_from_parameters(cell_A_deg)
         user = (volume, lengths)
     if matrix_rows is not None:
-        rows = torch.as_tensor(matrix_rows, dtype=torch.float64) * (1e-10 / units.angstrom_to_m(wavelength_A))
+        rows = torch.as_tensor(matrix_rows, dtype=torch.float64) * (units.ANGSTROM / units.angstrom_to_m(wavelength_A))
         a_star, b_star, c_star = rows[0], rows[1], rows[2]
     if misset_rad is not None:
         a_star, b_star, c_star = (rotate_xyz(v, *misset_rad) for v in (a_star, b_star, c_star))

@@ -153,7 +153,7 @@ def _finish(cfg, axes, centre, pixel, size, basis, pix0, ratio, twotheta, trace)
     Sclose = -dot(pix0, sdet).item()
     close = dot(pix0, odet)
     spot = close / ratio * beam - pix0
-    dials = (1000.0 * pix0[2].item(), 1000.0 * pix0[1].item(), -1000.0 * pix0[0].item())
+    dials = (units.m_to_mm(pix0[2].item()), units.m_to_mm(pix0[1].item()), -units.m_to_mm(pix0[0].item()))
     return DetectorGeometry(
         fpixels=fpixels, spixels=spixels, pixel_size_m=pixel, detsize_f_m=detsize_f,
         detsize_s_m=detsize_s, fdet=fdet, sdet=sdet, odet=odet, beam=beam,
@@ -177,7 +177,7 @@ def _beam_pivot_trace(cfg, centre, pixel, angles, tt_axis, rotated, beam, distan
         ("detector_convention", "MOSFLM"),
         ("angles_rad", f"rotx:{rx:.15g} roty:{ry:.15g} rotz:{rz:.15g} twotheta:{twotheta:.15g}"),
         ("beam_center_m", f"X:{value(centre.Xbeam) / 1000.0:.15g} Y:{value(centre.Ybeam) / 1000.0:.15g} "
-                          f"pixel_mm:{pixel * 1000.0:.15g}"),
+                          f"pixel_mm:{units.m_to_mm(pixel):.15g}"),
         ("initial_fdet", (0.0, 0.0, 1.0)), ("initial_sdet", (0.0, -1.0, 0.0)),
         ("initial_odet", (1.0, 0.0, 0.0)),
         ("Rx", Rx), ("Ry", Ry), ("Rz", Rz), ("R_total", Rz @ (Ry @ Rx)),

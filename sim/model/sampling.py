@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import List, Optional
 
+from sim import units
 from sim.errors import InputError
 
 
@@ -51,7 +52,7 @@ def phi_sampling(start_rad: float, osc_rad: Optional[float], step_rad: Optional[
         n = max(n, 1)
         if osc < 0.0:
             if step <= 0.0:
-                osc = math.radians(1.0)
+                osc = units.deg_to_rad(1.0)
                 step = osc / n
             else:
                 osc, n = step, 2
