@@ -69,18 +69,17 @@ def sampling_steps(range_, step, steps, steps_only_range=1.0):
     return range_, step, steps
 
 
-def _neg(value: Optional[float], scale: float) -> float:
-    return -1.0 if value is None else value * scale
+def _neg_mrad(value_mrad: Optional[float]) -> float:
+    """Radians, or the C's -1 for "not given"."""
+    return -1.0 if value_mrad is None else value_mrad / units.MRAD_PER_RAD
 
 
 def divergence_and_dispersion(cfg: BeamConfig):
     """((hrange, hstep, hsteps), (vrange, vstep, vsteps), (disp, dstep, dsteps)) in rad / fraction."""
-    h = sampling_steps(_neg(cfg.hdiv_range_mrad, units.MRAD), _neg(cfg.hdiv_step_mrad, units.MRAD),
-                       cfg.hdiv_steps or 0)
-    v = sampling_steps(_neg(cfg.vdiv_range_mrad, units.MRAD), _neg(cfg.vdiv_step_mrad, units.MRAD),
-                       cfg.vdiv_steps or 0)
+    h = sampling_steps(_neg_mrad(cfg.hdiv_range_mrad), _neg_mrad(cfg.hdiv_step_mrad), cfg.hdiv_steps or 0)
+    v = sampling_steps(_neg_mrad(cfg.vdiv_range_mrad), _neg_mrad(cfg.vdiv_step_mrad), cfg.vdiv_steps or 0)
     # the C starts dispersion at 0 (not "unset") and has no flag for its step
-    d = sampling_steps(cfg.dispersion_pct * units.PERCENT, -1.0, cfg.dispersion_steps or 0)
+    d = sampling_steps(cfg.dispersion_pct / units.PERCENT_PER_ONE, -1.0, cfg.dispersion_steps or 0)
     return h, v, d
 
 
