@@ -19,7 +19,7 @@ import torch
 from sim import units
 from sim.model.config import BeamConfig
 from sim.model.vectors import cross, rotate_axis, unitize, vec
-from sim.model.sampling import step_count
+from sim.model.sampling import from_step_alone, step_count
 
 
 @dataclass
@@ -47,10 +47,7 @@ def sampling_steps(range_, step, steps, steps_only_range=1.0):
     """
     if steps <= 0:
         if range_ < 0.0:
-            if step <= 0.0:
-                range_, step, steps = 0.0, 0.0, 1
-            else:
-                range_, steps = step, 2
+            range_, step, steps = from_step_alone(step)
         elif step <= 0.0:
             step, steps = range_, 2
         else:
@@ -60,7 +57,7 @@ def sampling_steps(range_, step, steps, steps_only_range=1.0):
             range_ = steps_only_range
             step = range_ / steps
         else:
-            range_, steps = step, 2
+            range_, step, steps = from_step_alone(step)
     elif step <= 0.0:
         steps = max(steps, 2)
         step = range_ / (steps - 1)
