@@ -54,8 +54,18 @@ def _private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__")
 
 
-def _package(module: str) -> str:
-    return module.rpartition(".")[0]
+def _absolute(node: ast.ImportFrom, own: str) -> str:
+    """The module a ``from ... import`` names, a relative one resolved from ``own``."""
+    if node.level == 0:
+        return node.module or ""
+    return ".".join(own.split(".")[:-node.level] + ([node.module] if node.module else []))
+
+
+def _outside_private_module(module: str, own: str) -> bool:
+    """``module`` has a ``_private`` part and ``own`` is not inside the package that holds it."""
+    parts = module.split(".")
+    hidden = [i for i, part in enumerate(parts) if _private(part)]
+    return bool(hidden) and not own.startswith(".".join(parts[:hidden[0]]) + ".")
 
 
 def _private_reaches(path: Path):
@@ -65,19 +75,21 @@ def _private_reaches(path: Path):
     tree = ast.parse(path.read_text())
     aliases = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
-                and node.module.split(".")[0] in ("sim", "app"):
-            parts = node.module.split(".")
-            hidden = [p for p in parts if _private(p)]
-            if hidden and not own.startswith(node.module.rpartition("." + hidden[0])[0] + "."):
-                yield node.lineno, node.module
+        if isinstance(node, ast.ImportFrom):
+            module = _absolute(node, own)
+            if module.split(".")[0] not in ("sim", "app"):
+                continue
+            if _outside_private_module(module, own):
+                yield node.lineno, module
             for alias in node.names:
-                if _private(alias.name) and node.module != own:
-                    yield node.lineno, f"{node.module}.{alias.name}"
-                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                if _private(alias.name):
+                    yield node.lineno, f"{module}.{alias.name}"
+                aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] in ("sim", "app"):
+                    if _outside_private_module(alias.name, own):
+                        yield node.lineno, alias.name
                     aliases[alias.asname or alias.name] = alias.name
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and _private(node.attr) and isinstance(node.value, ast.Name) \
