@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import shlex
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from PyQt6.QtCore import PYQT_VERSION_STR, QT_VERSION_STR, QObject, QThreadPool, pyqtSignal
 
@@ -167,11 +167,17 @@ class Controller(QObject):
             return self.load_c_trace(path)
         return self.load_c_image(path)
 
-    def load_c_trace(self, path: str) -> bool:
+    def _or_message(self, read: Callable[..., Any], *args) -> Any:
+        """``read(*args)``, or None once its InputError is shown as one message."""
         try:
-            record = load_trace_log(path)
+            return read(*args)
         except InputError as err:
             self.error.emit(str(err))
+            return None
+
+    def load_c_trace(self, path: str) -> bool:
+        record = self._or_message(load_trace_log, path)
+        if record is None:
             return False
         self.state.set_c_trace(CTrace(record, str(path)))
         return True
@@ -180,10 +186,8 @@ class Controller(QObject):
         if self.state.result is None:
             self.error.emit("wait for our image before loading a C image to compare with")
             return False
-        try:
-            reference = load_reference(path, self.state.shape)
-        except InputError as err:
-            self.error.emit(str(err))
+        reference = self._or_message(load_reference, path, self.state.shape)
+        if reference is None:
             return False
         previous = self.state.reference
         self.state.set_reference(reference)
@@ -197,10 +201,8 @@ class Controller(QObject):
     def view_image(self, path: str) -> bool:
         """Load any image (fabio formats, raw float32) to look at it; it is compared with
         ours too when the sizes agree."""
-        try:
-            reference = load_reference(path, self.state.shape)
-        except InputError as err:
-            self.error.emit(str(err))
+        reference = self._or_message(load_reference, path, self.state.shape)
+        if reference is None:
             return False
         self.state.set_reference(reference)
         if self.state.reference_problem:
@@ -211,10 +213,8 @@ class Controller(QObject):
         if self.state.result is None:
             self.error.emit("no image to export yet")
             return False
-        try:
-            fmt = export_image(path, self.state.result.image, self.state.model)
-        except InputError as err:
-            self.error.emit(str(err))
+        fmt = self._or_message(export_image, path, self.state.result.image, self.state.model)
+        if fmt is None:
             return False
         self.status.emit(f"wrote {path} ({fmt})")
         return True

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.agreement import image_agreement
+from sim.agreement import Agreement, image_agreement
 from sim.export import smv_counts
 from sim.io.reference import (COUNTS, FLOAT_SUFFIXES, PHOTONS, SMV_SUFFIXES, ReferenceImage,  # noqa: F401
                               load_reference)
@@ -39,6 +39,11 @@ class ImageComparison:
     sum_rel_error: float
     max_abs_error: float
     max_rel_error: float
+
+    @property
+    def agreement(self) -> Agreement:
+        """The statistics as ``sim.agreement`` judges them against the golden tolerances."""
+        return Agreement(self.pearson_r, self.sum_rel_error, self.max_abs_error, self.max_rel_error)
 
 
 def compare_images(result, reference: ReferenceImage) -> ImageComparison:

@@ -8,7 +8,7 @@ ours / C. Our first run of each line is shown apart ("first s"): with an empty k
 cache it runs eagerly while the compiled kernel (sim.kernel.compiled) is built in the background;
 the benchmark then waits for that build (``python -m sim warmup``) before the timed runs.
 With the C program, our float image is also checked against its image with the golden
-tolerances ("agrees": Pearson r >= 0.99999, sum within 1e-5, max |diff| <= 1e-4 of max).
+tolerances of ``sim.agreement`` ("agrees").
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import math
 import os
 import sys
@@ -32,7 +31,7 @@ from sim.explain.groups import start_vector  # noqa: E402
 from sim.explain.report import format_report  # noqa: E402
 from sim.model.resolved import build_model  # noqa: E402
 from sim.model.params import check_params, with_values  # noqa: E402
-from tests.golden import golden_root  # noqa: E402
+from tests.golden import load_case  # noqa: E402
 
 PLANTS = {"beam_x_mm": (None, 0.05, "-Xbeam"), "distance_mm": (None, 0.5, "-distance"),
           "misset_deg": (1, 0.1, "-misset y")}
@@ -56,10 +55,9 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--groups", default="beam,distance,misset,scale")
     args = parser.parse_args()
-    folder = golden_root() / "triclinic_misset"
-    info = json.loads((folder / "case.json").read_text())
-    config = parse_args(info["c_args"]).config
-    theirs = np.fromfile(folder / "image.f32", dtype="<f4").reshape(info["image_shape"]).astype(np.float64)
+    case = load_case("triclinic_misset")
+    config = parse_args(case.c_args).config
+    theirs = case.image().astype(np.float64)
     start, cpu = time.perf_counter(), time.process_time()
     result = explain(perturbed(config), theirs, args.groups.split(","), device=args.device)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu

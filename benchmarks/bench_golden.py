@@ -22,7 +22,6 @@ measure the queue).
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import resource
@@ -35,8 +34,11 @@ from typing import Callable, List
 
 import torch
 
-from sim.cli.args import parse_args
-from sim.simulator import simulate
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout: sim and tests.golden
+
+from sim.cli.args import parse_args  # noqa: E402
+from sim.simulator import simulate  # noqa: E402
+from tests.golden import golden_root, load_cases  # noqa: E402
 
 OUTPUTS = ["-floatfile", "float.bin", "-intfile", "int.img", "-nopgm", "-nonoise"]
 
@@ -64,11 +66,6 @@ def best_seconds(run: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def resolved(args: List[str], inputs: Path) -> List[str]:
-    """Input file names made absolute, so that the runs can happen in a scratch folder."""
-    return [str(inputs / a) if (inputs / a).is_file() else a for a in args]
-
-
 def process(argv: List[str], cwd: str, env=None) -> Callable[[], None]:
     def run():
         subprocess.run(argv, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL,
@@ -82,8 +79,7 @@ def geometric_mean(values: List[float]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = Path(__file__).resolve().parents[1].parent / "shared" / "golden"
-    parser.add_argument("--golden", type=Path, default=Path(os.environ.get("NANOBRAGG_GOLDEN", default)))
+    parser.add_argument("--golden", type=Path, default=golden_root())
     parser.add_argument("--c-binary", required=True, help="path of a C nanoBragg binary")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2, help="OMP_NUM_THREADS for the C")
@@ -99,14 +95,13 @@ def main() -> int:
     c_env = dict(os.environ, OMP_NUM_THREADS=str(threads))
     print(f"{'CPU seconds, one thread' if args.cpu_time else f'wall seconds, C on {threads} threads'}; "
           f"best of {args.repeat}")
-    cases = sorted(p for p in golden.iterdir() if (p / "case.json").exists()
-                   and (not args.cases or p.name in args.cases))
+    cases = [case for case in load_cases(golden) if not args.cases or case.name in args.cases]
     print(f"{'case':22s} {'C s':>7s} {'in-proc s':>9s} {'ratio':>6s} {'whole s':>8s} {'ratio':>6s} "
           f"{'excess s':>8s}  path")
     inproc, whole, excess = [], [], []
     with tempfile.TemporaryDirectory() as scratch:
-        for folder in cases:
-            c_args = resolved(json.loads((folder / "case.json").read_text())["c_args"], golden / "inputs")
+        for case in cases:
+            c_args = case.resolved_args()
             c_s = best_seconds(process([c_binary, *c_args, *OUTPUTS], scratch, c_env), args.repeat)
             config = parse_args(c_args).config
             result = simulate(config, device="cpu", dtype=torch.float32)
@@ -116,7 +111,7 @@ def main() -> int:
             inproc.append(ours_s / c_s)
             whole.append(whole_s / c_s)
             excess.append(whole_s - c_s)
-            print(f"{folder.name:22s} {c_s:7.3f} {ours_s:9.3f} {ours_s / c_s:6.2f} {whole_s:8.3f} "
+            print(f"{case.name:22s} {c_s:7.3f} {ours_s:9.3f} {ours_s / c_s:6.2f} {whole_s:8.3f} "
                   f"{whole_s / c_s:6.2f} {whole_s - c_s:8.3f}  {result.kernel}", flush=True)
     print(f"{'geometric mean':22s} {'':7s} {'':9s} {geometric_mean(inproc):6.2f} {'':8s} "
           f"{geometric_mean(whole):6.2f}")

@@ -6,7 +6,7 @@ For each line: the C program's wall time (when given, with OMP_NUM_THREADS=--c-t
 best of --c-repeat), then simulate() on the GPU in one process (first call, then the best
 of --repeat with the model built), peak GPU memory, the ratio C / GPU, the GPU image
 against the CPU image of the same process (float32, eager) with the golden tolerances
-(Pearson r >= 0.99999, sum within 1e-5, max |diff| <= 1e-4 of max), and the host
+(``sim.agreement``), and the host
 synchronisations torch reports inside the chunk loop. Then one whole
 `python -m sim --device cuda` process per line.
 """

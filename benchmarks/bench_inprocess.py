@@ -12,7 +12,6 @@ that case's whole image in the same process.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -21,10 +20,13 @@ from pathlib import Path
 
 import torch
 
-from sim.cli.args import parse_args
-from sim.model.resolved import build_model
-from sim.simulator import simulate
-from sim.trace.tracer import trace_pixel
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout: sim and tests.golden
+
+from sim.cli.args import parse_args  # noqa: E402
+from sim.model.resolved import build_model  # noqa: E402
+from sim.simulator import simulate  # noqa: E402
+from sim.trace.tracer import trace_pixel  # noqa: E402
+from tests.golden import golden_root, load_cases  # noqa: E402
 
 LIGHT = ("-cell 100 100 100 90 90 90 -default_F 100 -N 5 -lambda 6.2 -distance 100 "
          "-detpixels 1024 -pixel 0.1").split()
@@ -61,23 +63,21 @@ def example_resimulation() -> None:
 
 def traces(golden: Path) -> None:
     print(f"{'case':22s} {'trace ms':>9s} {'image s':>8s} {'trace/image':>12s}")
-    for folder in sorted(p for p in golden.iterdir() if (p / "case.json").exists()):
-        info = json.loads((folder / "case.json").read_text())
-        os.chdir(golden / "inputs")
-        config = parse_args(info["c_args"]).config
+    for case in load_cases(golden):
+        os.chdir(case.inputs)
+        config = parse_args(case.c_args).config
         model = build_model(config)
-        slow, fast = info["traced_pixels"][0]
+        slow, fast = case.info["traced_pixels"][0]
         trace_pixel(config, slow, fast, device="cpu", model=model)
         t = statistics.median(timed(lambda: trace_pixel(config, slow, fast, device="cpu", model=model), 5))
-        window = tuple(info["crop"]) if info["crop"] else None
+        window = case.crop
         image = timed(lambda: simulate(config, device="cpu", window=window, model=model), 1)[0]
-        print(f"{folder.name:22s} {1000 * t:9.1f} {image:8.2f} {t / image:12.4f}")
+        print(f"{case.name:22s} {1000 * t:9.1f} {image:8.2f} {t / image:12.4f}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = Path(__file__).resolve().parents[1].parent / "shared" / "golden"
-    parser.add_argument("--golden", type=Path, default=Path(os.environ.get("NANOBRAGG_GOLDEN", default)))
+    parser.add_argument("--golden", type=Path, default=golden_root())
     args = parser.parse_args()
     resimulation()
     example_resimulation()

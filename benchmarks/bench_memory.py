@@ -11,7 +11,6 @@ as a plain C command line does.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -19,36 +18,33 @@ from pathlib import Path
 
 from _runner import measure
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout: sim and tests.golden
+
+from tests.golden import golden_root, load_cases  # noqa: E402
+
 FULL_OUTPUTS = "seed_hires_4096"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = Path(__file__).resolve().parents[1].parent / "shared" / "golden"
-    parser.add_argument("--golden", type=Path, default=Path(os.environ.get("NANOBRAGG_GOLDEN", default)))
+    parser.add_argument("--golden", type=Path, default=golden_root())
     args = parser.parse_args()
     golden = args.golden.resolve()
     print(f"{'case':22s} {'wall s':>7s} {'peak MB':>8s} {'limit MB':>9s}")
     worst = 0.0
     with tempfile.TemporaryDirectory() as scratch:
-        for folder in sorted(p for p in golden.iterdir() if (p / "case.json").exists()):
-            info = json.loads((folder / "case.json").read_text())
-            inputs = golden / "inputs"
-            argv = [sys.executable, "-m", "sim"] + [_resolve(a, inputs) for a in info["c_args"]]
+        for case in load_cases(golden):
+            argv = [sys.executable, "-m", "sim"] + case.resolved_args()
             argv += ["-floatfile", os.path.join(scratch, "f.bin"), "-intfile", os.path.join(scratch, "i.img")]
-            if folder.name != FULL_OUTPUTS:
+            if case.name != FULL_OUTPUTS:
                 argv += ["-nonoise", "-nopgm"]
             run = measure(argv, cwd=scratch)
             limit = 1024
             worst = max(worst, run.peak_mb / limit)
-            print(f"{folder.name:22s} {run.seconds:7.2f} {run.peak_mb:8.0f} {limit:9d}"
+            print(f"{case.name:22s} {run.seconds:7.2f} {run.peak_mb:8.0f} {limit:9d}"
                   + ("" if run.returncode == 0 else f"  (exit {run.returncode})"))
     print(f"worst peak / limit: {worst:.2f}")
     return 0
-
-
-def _resolve(arg: str, inputs: Path) -> str:
-    return str(inputs / arg) if (inputs / arg).is_file() else arg
 
 
 if __name__ == "__main__":

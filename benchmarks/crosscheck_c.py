@@ -22,7 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.agreement import image_agreement
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout: sim and tests.golden
+
+from sim.agreement import image_agreement  # noqa: E402
+from tests.golden import golden_root  # noqa: E402
 
 BASE = ("-cell 70 80 90 80 95 100 -default_F 50 -N 4 -lambda 1.1 -distance 80 -detpixels 96 "
         "-pixel 0.3 -misset 11 -22 33 -nonoise -nopgm -intfile i.img").split()
@@ -66,8 +69,7 @@ def run_line(c_binary: str, args, scratch: Path) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--c-binary", required=True)
-    default = Path(__file__).resolve().parents[1].parent / "shared" / "golden" / "inputs"
-    parser.add_argument("--inputs", type=Path, default=default)
+    parser.add_argument("--inputs", type=Path, default=golden_root() / "inputs")
     args = parser.parse_args()
     c_binary = os.path.abspath(args.c_binary)
     with tempfile.TemporaryDirectory() as scratch:

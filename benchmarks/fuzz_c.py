@@ -9,7 +9,7 @@ in-process in each dtype, and compares the float images (``fuzz_run``: golden to
 in float64, ``FLOAT32_MAX_DIFF_OF_MAX`` in float32). A failing line is shrunk to a
 minimal one (``fuzz_shrink``) and, if its set of options is new, appended to the corpus.
 Every ``--trace-every``-th line also traces two pixels with both programs and reports
-each shared quantity that differs beyond 1e-9. Lines that would cost more than
+each shared quantity that differs beyond the golden trace tolerance. Lines that would cost more than
 ``--max-iterations`` kernel iterations are redrawn, so each run takes well under a second.
 Exit code 1 when anything failed.
 """
@@ -33,9 +33,11 @@ from fuzz_lines import ESSENTIAL, INPUT_FILES, argv_of, draw_line, parse_line, t
 from fuzz_run import check_line, cost, trace_differences, trace_pixels  # noqa: E402
 from fuzz_shrink import shrink  # noqa: E402
 
+from sim.agreement import TRACE_RTOL  # noqa: E402
 from sim.errors import InputError  # noqa: E402
+from tests.golden import golden_root  # noqa: E402
 
-DEFAULT_INPUTS = HERE.parents[1] / "shared" / "golden" / "inputs"
+DEFAULT_INPUTS = golden_root() / "inputs"
 
 
 def _options(args) -> argparse.Namespace:
@@ -176,7 +178,8 @@ def _summary(fuzz: Fuzzer, seconds: float) -> int:
           f"{c['skipped']}, {seconds:.0f} s")
     for dtype in fuzz.dtypes:
         print(f"  {dtype}: {fuzz.failed[dtype]} failing lines")
-    print(f"traced pixels: {c['traces']}, with a shared quantity beyond 1e-9: {c['trace_failures']}")
+    print(f"traced pixels: {c['traces']}, with a shared quantity beyond rtol {TRACE_RTOL:g}: "
+          f"{c['trace_failures']}")
     for key, (dtype, lines) in fuzz.causes.items():
         print(f"  {dtype} failure [{key}] ({len(lines)} lines): {lines[0]}")
     bad = any(fuzz.failed.values()) or c["trace_failures"]

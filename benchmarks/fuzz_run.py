@@ -154,7 +154,8 @@ def check_line(c_binary: str, argv: Sequence[str], scratch: Path, dtypes: Sequen
 
 def trace_differences(c_binary: str, argv: Sequence[str], scratch: Path, pixel: Tuple[int, int],
                       timeout_s: float) -> List[str]:
-    """Shared trace quantities of ``pixel`` (slow, fast) that differ beyond 1e-9 (rel)."""
+    """Shared trace quantities of ``pixel`` (slow, fast) that differ beyond the golden trace
+    tolerances (``compare_traces``' defaults, from ``sim.agreement``)."""
     _, printed = run_c(c_binary, argv, scratch, timeout_s, trace=pixel)
     theirs = parse_trace_text(printed, "C", expected_pixel=pixel)
     config = _in(scratch, lambda: parse_args(full_argv(argv)).config)

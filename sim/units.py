@@ -22,27 +22,35 @@ WATER_MW_G_PER_MOL = 18.0
 HC_EV_A = 12398.42
 #: Distance of the x-ray source from the sample, m (only its direction matters).
 SOURCE_DISTANCE_M = 10.0
-#: Default number of ADC counts added to every SMV pixel.
-DEFAULT_ADC_OFFSET = 40.0
+#: Density of water, g/m^3 (the C's 1e6 in the water background).
+WATER_DENSITY_G_PER_M3 = 1e6
 
-MM = 1e-3
+# Conversions do the C's own operation, so that parity holds to the last digit: x / 1000.0
+# and x * 1e-3 differ in the last bit. Where the C divides (mm, mrad, percent, Angstrom, the
+# water size in microns) the factor is a *_PER_* constant; where it multiplies, UM and ANGSTROM.
+MM_PER_M = 1000.0
+UM_PER_M = 1e6
+A_PER_M = 1e10
+MRAD_PER_RAD = 1000.0
+PERCENT_PER_ONE = 100.0
+#: One micron and one Angstrom in metres, for the C's multiplications (x * 1e-6, x * 1e-10).
 UM = 1e-6
 ANGSTROM = 1e-10
-MRAD = 1e-3
-PERCENT = 1e-2
-DEG = math.pi / 180.0
+#: Degrees per radian, as the C defines it (RTD = 180.0 * M_1_PI; the same double).
 RTD = 180.0 / math.pi
 
 
 def mm_to_m(value_mm: float) -> float:
-    return value_mm / 1000.0
+    return value_mm / MM_PER_M
 
 
 def m_to_mm(value_m: float) -> float:
-    return value_m * 1000.0
+    return value_m * MM_PER_M
 
 
 def um_to_m(value_um: float) -> float:
+    """Microns as the C converts the detector thickness and absorption depth (x * 1e-6);
+    it divides the water size by 1e6 instead (see ``UM_PER_M``)."""
     return value_um * UM
 
 
@@ -55,11 +63,11 @@ def rad_to_deg(value_rad: float) -> float:
 
 
 def angstrom_to_m(value_A: float) -> float:
-    return value_A / 1.0e10
+    return value_A / A_PER_M
 
 
 def m_to_angstrom(value_m: float) -> float:
-    return value_m * 1.0e10
+    return value_m * A_PER_M
 
 
 def energy_eV_to_wavelength_A(energy_eV: float) -> float:

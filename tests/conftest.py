@@ -29,16 +29,11 @@ def private_kernel_cache(tmp_path_factory):
 
 
 @pytest.fixture
-def golden():
+def golden_dir():
+    """The golden folder (fails under CI when missing, skips elsewhere): tests.golden."""
     from tests.golden import require_golden
 
     return require_golden()
-
-
-@pytest.fixture
-def golden_dir(golden):
-    """The golden folder (fails under CI when missing, skips elsewhere)."""
-    return golden
 
 
 @pytest.fixture

@@ -171,6 +171,11 @@ class TracePanel(QWidget):
         self.command.setText(c.command or "(the log records no command line)")
         self.command.show()
 
+    @property
+    def banner_kind(self):
+        """The kind of banner on show (HINT, AGREE, DIVERGENCE...; None before the first)."""
+        return None if self._banner is None else self._banner.kind
+
     def _update_banner(self) -> None:
         self._banner = b = banner(self.state)
         self.banner_text.setText(b.text)

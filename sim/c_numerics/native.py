@@ -62,16 +62,11 @@ def _load(name: str, source: str, cxx: Optional[str]) -> Tuple[Optional[ctypes.C
     digest = hashlib.sha256(f"{cxx}|{CXX_FLAGS}|{source}".encode()).hexdigest()[:16]
     path = library_folder() / f"{name}-{digest}.so"
     try:
-        if not _intact(path):
+        if not is_trusted(path):
             _build(cxx, source, path)
         return ctypes.CDLL(str(path)), ""
     except (OSError, subprocess.SubprocessError) as err:
         return None, f"building {name} failed: {_first_line(err)}"
-
-
-def _intact(path: Path) -> bool:
-    """True when ``path`` exists and equals the digest recorded after it was built."""
-    return is_trusted(path)
 
 
 def _build(cxx: str, source: str, path: Path) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from typing import Optional, Sequence, Tuple
+from typing import Container, Iterator, Optional, Sequence, Tuple
 
 from sim.cli.format import format_args
 from sim.cli.options import run_c_loop
@@ -83,27 +83,37 @@ def parse_args(argv: Sequence[str]) -> ParsedArgs:
                       warnings=tuple(state.warnings), **own)
 
 
-def _own_options(argv: Sequence[str]):
-    """This port's ``--`` options: (ParsedArgs fields, indices of their tokens)."""
-    own, skip = {}, set()
+def long_options(argv: Sequence[str], flags: Container[str],
+                 values: Container[str]) -> Iterator[Tuple[Tuple[int, ...], str, Optional[str]]]:
+    """The ``--`` options among nanoBragg flags: (indices of their tokens, name, value)
+    for each ``--flag`` (value None), ``--name value`` and ``--name=value`` in ``argv``;
+    InputError when a value is missing at the end of the line."""
     i = 0
     while i < len(argv):
         name, eq, value = argv[i].partition("=")
-        if name in _FLAG_OPTIONS and not eq:
-            own[_FLAG_OPTIONS[name]] = True
-            skip.add(i)
-        elif name in _VALUE_OPTIONS:
+        if name in flags and not eq:
+            yield (i,), name, None
+        elif name in values:
             if not eq:
                 if i + 1 >= len(argv):
                     raise InputError(f"{name}: missing value at the end of the command line")
                 i += 1
                 value = argv[i]
-            skip.update((i - 1, i) if not eq else (i,))
-            if name == "--export":
-                own["exports"] = own.get("exports", ()) + (value,)
-            else:
-                own[_VALUE_OPTIONS[name]] = _check_own(name, value)
+            yield ((i,) if eq else (i - 1, i)), name, value
         i += 1
+
+
+def _own_options(argv: Sequence[str]):
+    """This port's ``--`` options: (ParsedArgs fields, indices of their tokens)."""
+    own, skip = {}, set()
+    for indices, name, value in long_options(argv, _FLAG_OPTIONS, _VALUE_OPTIONS):
+        skip.update(indices)
+        if value is None:
+            own[_FLAG_OPTIONS[name]] = True
+        elif name == "--export":
+            own["exports"] = own.get("exports", ()) + (value,)
+        else:
+            own[_VALUE_OPTIONS[name]] = _check_own(name, value)
     return own, skip
 
 
@@ -121,4 +131,4 @@ def format_command(config: SimConfig, program: str = "nanoBragg",
     return shlex.join([program, *format_args(config, trace_pixels)])
 
 
-__all__ = ["ParsedArgs", "parse_args", "format_args", "format_command"]
+__all__ = ["ParsedArgs", "parse_args", "format_args", "format_command", "long_options"]

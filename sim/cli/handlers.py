@@ -15,7 +15,7 @@ from typing import Callable, List, Sequence
 from sim.model.config import (BeamConfig, Convention, CrystalConfig, DetectorConfig,
                      OutputConfig, Pivot, SimConfig)
 from sim.errors import InputError, UnsupportedOption
-from sim.units import HC_EV_A
+from sim.units import energy_eV_to_wavelength_A
 
 Apply = Callable[["ParseState", str, Sequence[str]], None]
 
@@ -192,7 +192,7 @@ def pivot_value(state, opt, values):
 def energy(state, opt, values):
     ev = to_float(state, opt, values[0])
     positive(opt, ev)
-    state.set("beam", "wavelength_A", HC_EV_A / ev)
+    state.set("beam", "wavelength_A", energy_eV_to_wavelength_A(ev))
 
 
 def detector_abs(state, opt, values):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from sim.model.config import SimConfig
+from sim import units
 from sim.errors import InputError
 from sim.c_numerics.libm import value
 from sim.model.resolved import SimModel
@@ -103,8 +104,8 @@ def _start(config: SimConfig, model: SimModel, field: str, index: Optional[int])
     crystal, det = config.crystal, model.detector
     resolved = {
         SCALE: model.fluence_per_m2,
-        "beam_x_mm": det.Xbeam_m * 1000.0, "beam_y_mm": det.Ybeam_m * 1000.0,
-        "distance_mm": value(det.distance_m) * 1000.0,
+        "beam_x_mm": units.m_to_mm(det.Xbeam_m), "beam_y_mm": units.m_to_mm(det.Ybeam_m),
+        "distance_mm": units.m_to_mm(value(det.distance_m)),
         "misset_deg": None if crystal.misset_random else (0.0, 0.0, 0.0),
     }
     current = None if field == SCALE else _config_value(config, field)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator, List
 
 from sim.errors import InputError
+from sim.io.file_mode import give_new_file_mode
 
 
 @contextmanager
@@ -24,7 +25,7 @@ def written_beside(path) -> Iterator[str]:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
         yield tmp_name
-        os.chmod(tmp_name, 0o666 & ~_umask())
+        give_new_file_mode(tmp_name)
         os.replace(tmp_name, target)
         tmp_name = None
     except OSError as err:
@@ -51,9 +52,3 @@ def _reason(err: OSError) -> str:
     if err.errno:
         return os.strerror(err.errno)
     return (err.strerror or str(err)).splitlines()[0]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

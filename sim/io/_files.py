@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import List, Optional, Tuple, Union
 
 from sim.errors import InputError
+from sim.io.file_mode import give_new_file_mode
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 # A decimal number as C's strtod reads it (no hex, no digit-group underscores).
 # ASCII digits only: strtod reads no full-width or other Unicode digits.
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity|nan)",
-                     re.I | re.ASCII)
+NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity|nan)",
+                    re.I | re.ASCII)
 
 
 def read_bytes(path: PathLike) -> bytes:
@@ -43,7 +44,7 @@ def read_lines(path: PathLike) -> list[str]:
 
 def parse_float(token: str) -> Optional[float]:
     """The number ``token`` spells, or None when it is not one number."""
-    if _NUMBER.fullmatch(token) is None:
+    if NUMBER.fullmatch(token) is None:
         return None
     return float(token)
 
@@ -83,7 +84,7 @@ class _Batch:
             self.staged.append((tmp_name, target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            os.chmod(tmp_name, 0o666 & ~_UMASK)
+            give_new_file_mode(tmp_name)
         except OSError as err:
             raise InputError(f"cannot write: {err.strerror or err}", path) from None
 
@@ -137,14 +138,3 @@ def _hold_signals():
 def _release_signals(previous) -> None:
     if previous is not None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def _read_umask() -> int:
-    """The process umask (read once, by setting and restoring it)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-#: Permission bits a new output file gets are 0o666 less this mask, as with open().
-_UMASK = _read_umask()

@@ -7,7 +7,6 @@ program's header byte for byte, so that files written here are interchangeable w
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
@@ -24,7 +23,6 @@ HEADER_BYTES = 512
 LONG_HEADER_BYTES = 1024
 #: Largest value of an unsigned 16-bit pixel.
 MAX_COUNT = 65535
-_RTD = 180.0 / math.pi
 _BYTE_ORDERS = {"little_endian": "<", "big_endian": ">"}
 
 
@@ -85,19 +83,19 @@ def _header_lines(g: SmvGeometry, noise: bool, header_bytes: int) -> list[str]:
     return [
         "{", f"HEADER_BYTES={header_bytes};", "DIM=2;", "BYTE_ORDER=little_endian;",
         "TYPE=unsigned_short;", f"SIZE1={g.fpixels};", f"SIZE2={g.spixels};",
-        "PIXEL_SIZE=%g;" % (px * 1000.0), "DISTANCE=%g;" % (g.distance_m * 1000.0),
+        "PIXEL_SIZE=%g;" % units.m_to_mm(px), "DISTANCE=%g;" % units.m_to_mm(g.distance_m),
         "WAVELENGTH=%g;" % units.m_to_angstrom(g.wavelength_m),
-        "BEAM_CENTER_X=%g;" % (g.Xbeam_m * 1000.0), "BEAM_CENTER_Y=%g;" % (g.Ybeam_m * 1000),
-        "ADXV_CENTER_X=%g;" % (g.Fbeam_m * 1000.0),
-        "ADXV_CENTER_Y=%g;" % ((g.detsize_s_m - g.Sbeam_m) * 1000),
-        "MOSFLM_CENTER_X=%g;" % ((g.Sbeam_m - 0.5 * px) * 1000.0),
-        "MOSFLM_CENTER_Y=%g;" % ((g.Fbeam_m - 0.5 * px) * 1000),
-        "DENZO_X_BEAM=%g;" % (denzo_x * 1000.0), "DENZO_Y_BEAM=%g;" % (denzo_y * 1000),
+        "BEAM_CENTER_X=%g;" % units.m_to_mm(g.Xbeam_m), "BEAM_CENTER_Y=%g;" % units.m_to_mm(g.Ybeam_m),
+        "ADXV_CENTER_X=%g;" % units.m_to_mm(g.Fbeam_m),
+        "ADXV_CENTER_Y=%g;" % units.m_to_mm(g.detsize_s_m - g.Sbeam_m),
+        "MOSFLM_CENTER_X=%g;" % units.m_to_mm(g.Sbeam_m - 0.5 * px),
+        "MOSFLM_CENTER_Y=%g;" % units.m_to_mm(g.Fbeam_m - 0.5 * px),
+        "DENZO_X_BEAM=%g;" % units.m_to_mm(denzo_x), "DENZO_Y_BEAM=%g;" % units.m_to_mm(denzo_y),
         "DIALS_ORIGIN=%g,%g,%g" % tuple(g.dials_origin_mm),
         "XDS_ORGX=%g;" % g.orgx, "XDS_ORGY=%g;" % g.orgy,
-        "CLOSE_DISTANCE=%g;" % (g.close_distance_m * 1000.0),
-        "PHI=%g;" % (g.phi0_rad * _RTD), "OSC_START=%g;" % (g.phi0_rad * _RTD),
-        "OSC_RANGE=%g;" % (g.osc_rad * _RTD), "TWOTHETA=%g;" % (g.twotheta_rad * _RTD),
+        "CLOSE_DISTANCE=%g;" % units.m_to_mm(g.close_distance_m),
+        "PHI=%g;" % units.rad_to_deg(g.phi0_rad), "OSC_START=%g;" % units.rad_to_deg(g.phi0_rad),
+        "OSC_RANGE=%g;" % units.rad_to_deg(g.osc_rad), "TWOTHETA=%g;" % units.rad_to_deg(g.twotheta_rad),
         "DETECTOR_SN=000;", "BEAMLINE=fake;",
     ]
 

@@ -164,11 +164,12 @@ def build_and_wait(request: KernelRequest) -> None:
     done = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, errors="replace")
     if done.returncode != 0:
-        raise BuildFailed(_reason(done.returncode, done.stdout))
+        raise BuildFailed(failure_reason(done.returncode, done.stdout))
 
 
-def _reason(returncode: int, output: str) -> str:
-    """One line from a failed build's exit status and output."""
+def failure_reason(returncode: int, output: str) -> str:
+    """One line from a failed build's exit status and output: the builder's own
+    ``reason:`` line, else how it ended."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     stated = [line[len("reason: "):] for line in lines if line.startswith("reason: ")]
     if stated:

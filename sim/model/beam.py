@@ -19,7 +19,7 @@ import torch
 from sim import units
 from sim.model.config import BeamConfig
 from sim.model.vectors import cross, rotate_axis, unitize, vec
-from sim.model.sampling import step_count
+from sim.model.sampling import from_step_alone, step_count
 
 
 @dataclass
@@ -47,10 +47,7 @@ def sampling_steps(range_, step, steps, steps_only_range=1.0):
     """
     if steps <= 0:
         if range_ < 0.0:
-            if step <= 0.0:
-                range_, step, steps = 0.0, 0.0, 1
-            else:
-                range_, steps = step, 2
+            range_, step, steps = from_step_alone(step)
         elif step <= 0.0:
             step, steps = range_, 2
         else:
@@ -60,7 +57,7 @@ def sampling_steps(range_, step, steps, steps_only_range=1.0):
             range_ = steps_only_range
             step = range_ / steps
         else:
-            range_, steps = step, 2
+            range_, step, steps = from_step_alone(step)
     elif step <= 0.0:
         steps = max(steps, 2)
         step = range_ / (steps - 1)
@@ -69,18 +66,17 @@ def sampling_steps(range_, step, steps, steps_only_range=1.0):
     return range_, step, steps
 
 
-def _neg(value: Optional[float], scale: float) -> float:
-    return -1.0 if value is None else value * scale
+def _neg_mrad(value_mrad: Optional[float]) -> float:
+    """Radians, or the C's -1 for "not given"."""
+    return -1.0 if value_mrad is None else value_mrad / units.MRAD_PER_RAD
 
 
 def divergence_and_dispersion(cfg: BeamConfig):
     """((hrange, hstep, hsteps), (vrange, vstep, vsteps), (disp, dstep, dsteps)) in rad / fraction."""
-    h = sampling_steps(_neg(cfg.hdiv_range_mrad, units.MRAD), _neg(cfg.hdiv_step_mrad, units.MRAD),
-                       cfg.hdiv_steps or 0)
-    v = sampling_steps(_neg(cfg.vdiv_range_mrad, units.MRAD), _neg(cfg.vdiv_step_mrad, units.MRAD),
-                       cfg.vdiv_steps or 0)
+    h = sampling_steps(_neg_mrad(cfg.hdiv_range_mrad), _neg_mrad(cfg.hdiv_step_mrad), cfg.hdiv_steps or 0)
+    v = sampling_steps(_neg_mrad(cfg.vdiv_range_mrad), _neg_mrad(cfg.vdiv_step_mrad), cfg.vdiv_steps or 0)
     # the C starts dispersion at 0 (not "unset") and has no flag for its step
-    d = sampling_steps(cfg.dispersion_pct * units.PERCENT, -1.0, cfg.dispersion_steps or 0)
+    d = sampling_steps(cfg.dispersion_pct / units.PERCENT_PER_ONE, -1.0, cfg.dispersion_steps or 0)
     return h, v, d
 
 

@@ -52,9 +52,9 @@ class Cell:
     def parameters(self) -> Tuple[float, ...]:
         """(a, b, c in Angstrom, alpha, beta, gamma in degrees) of the final vectors."""
         la, lb, lc = (norm(v).item() for v in (self.a, self.b, self.c))
-        alpha = math.degrees(math.acos(dot(self.b, self.c).item() / lb / lc))
-        beta = math.degrees(math.acos(dot(self.a, self.c).item() / la / lc))
-        gamma = math.degrees(math.acos(dot(self.a, self.b).item() / la / lb))
+        alpha = units.rad_to_deg(math.acos(dot(self.b, self.c).item() / lb / lc))
+        beta = units.rad_to_deg(math.acos(dot(self.a, self.c).item() / la / lc))
+        gamma = units.rad_to_deg(math.acos(dot(self.a, self.b).item() / la / lb))
         return la, lb, lc, alpha, beta, gamma
 
 

@@ -153,7 +153,7 @@ def _finish(cfg, axes, centre, pixel, size, basis, pix0, ratio, twotheta, trace)
     Sclose = -dot(pix0, sdet).item()
     close = dot(pix0, odet)
     spot = close / ratio * beam - pix0
-    dials = (1000.0 * pix0[2].item(), 1000.0 * pix0[1].item(), -1000.0 * pix0[0].item())
+    dials = (units.m_to_mm(pix0[2].item()), units.m_to_mm(pix0[1].item()), -units.m_to_mm(pix0[0].item()))
     return DetectorGeometry(
         fpixels=fpixels, spixels=spixels, pixel_size_m=pixel, detsize_f_m=detsize_f,
         detsize_s_m=detsize_s, fdet=fdet, sdet=sdet, odet=odet, beam=beam,

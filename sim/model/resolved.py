@@ -213,9 +213,9 @@ def _recommended_oversample(cell: Cell, N, config: SimConfig, detector: Detector
 
 def _water_background(water_um: float, fluence: float) -> float:
     """The C's water term, which it later multiplies by r_e^2 * fluence a second time."""
-    size_m = water_um / 1e6
+    size_m = water_um / units.UM_PER_M
     # size cubed by multiplication: inf for a huge -water, as in the C (** would raise)
-    return (units.WATER_F ** 2 * units.R_E_SQR_M2 * fluence * (size_m * size_m * size_m) * 1e6
+    return (units.WATER_F ** 2 * units.R_E_SQR_M2 * fluence * (size_m * size_m * size_m) * units.WATER_DENSITY_G_PER_M3
             * units.AVOGADRO / units.WATER_MW_G_PER_MOL)
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
+from sim import units
 from sim.errors import InputError
 
 
@@ -18,6 +19,12 @@ def step_count(ratio: float, what: str) -> int:
     if not math.isfinite(ratio):
         raise InputError(f"{what}: the number of steps ({ratio:g}) is not a finite number")
     return math.ceil(ratio)
+
+
+def from_step_alone(step: float) -> Tuple[float, float, int]:
+    """(range, step, count) when the C has a step but neither range nor count (or, with a
+    count, no range): the step alone spans one step in two samples; no step, one sample."""
+    return (0.0, 0.0, 1) if step <= 0.0 else (step, step, 2)
 
 
 @dataclass(frozen=True)
@@ -39,10 +46,7 @@ def phi_sampling(start_rad: float, osc_rad: Optional[float], step_rad: Optional[
     n = -1 if steps is None else steps
     if n < 0:
         if osc < 0.0:
-            if step <= 0.0:
-                n, osc, step = 1, 0.0, 0.0
-            else:
-                osc, n = step, 2
+            osc, step, n = from_step_alone(step)
         elif step <= 0.0:
             n, step = 2, osc / 2.0
         else:
@@ -51,10 +55,10 @@ def phi_sampling(start_rad: float, osc_rad: Optional[float], step_rad: Optional[
         n = max(n, 1)
         if osc < 0.0:
             if step <= 0.0:
-                osc = math.radians(1.0)
+                osc = units.deg_to_rad(1.0)
                 step = osc / n
             else:
-                osc, n = step, 2
+                osc, step, n = from_step_alone(step)
         elif step < 0.0:
             step = osc / n
     return PhiSampling(start_rad, step, n, osc)

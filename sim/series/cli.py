@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from sim.cli.args import long_options
 from sim.errors import InputError
 from sim.series.description import (DEFAULT_NOISE_SEED, SeriesDescription, Spread, check_count, check_osc,
                           normalised_config)
@@ -71,24 +72,15 @@ def _run(argv: List[str]) -> int:
 def split_options(argv: List[str]) -> Tuple[Dict[str, Any], List[str]]:
     """(series options, the nanoBragg line)."""
     options: Dict[str, Any] = {}
-    line: List[str] = []
-    i = 0
-    while i < len(argv):
-        name, eq, value = argv[i].partition("=")
-        if name in _FLAGS and not eq:
+    taken = set()
+    for indices, name, value in long_options(argv, _FLAGS, _VALUES):
+        taken.update(indices)
+        if value is None:
             options[_FLAGS[name]] = True
-        elif name in _VALUES:
-            if not eq:
-                if i + 1 >= len(argv):
-                    raise InputError(f"{name}: missing value at the end of the command line")
-                i += 1
-                value = argv[i]
+        else:
             field, kind = _VALUES[name]
             options[field] = _convert(name, kind, value)
-        else:
-            line.append(argv[i])
-        i += 1
-    return options, line
+    return options, [token for i, token in enumerate(argv) if i not in taken]
 
 
 def _convert(name: str, kind: str, text: str):

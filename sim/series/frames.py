@@ -72,10 +72,10 @@ def _shot(desc: SeriesDescription, index: int, noise: Optional[int], base_fluenc
     return FrameParams(
         index, noise, misset_deg=misset,
         mosaic_seed=mosaic_seed if spread.mosaic_seed else None,
-        size_factor=math.exp(spread.size_pct * units.PERCENT * size_g) if spread.size_pct else None,
-        fluence_per_m2=(base_fluence * math.exp(spread.fluence_pct * units.PERCENT * fluence_g)
+        size_factor=math.exp(spread.size_pct / units.PERCENT_PER_ONE * size_g) if spread.size_pct else None,
+        fluence_per_m2=(base_fluence * math.exp(spread.fluence_pct / units.PERCENT_PER_ONE * fluence_g)
                         if spread.fluence_pct else None),
-        wavelength_A=(line.beam.wavelength_A * (1.0 + spread.wavelength_pct * units.PERCENT * wavelength_g)
+        wavelength_A=(line.beam.wavelength_A * (1.0 + spread.wavelength_pct / units.PERCENT_PER_ONE * wavelength_g)
                       if spread.wavelength_pct else None))
 
 

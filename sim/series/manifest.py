@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, Optional
 
 from sim.errors import InputError
-from sim.io._files import _UMASK
+from sim.io.file_mode import give_new_file_mode
 from sim.series.description import SeriesDescription
 from sim.integrity import file_digest as sha256_of
 
@@ -39,7 +39,7 @@ def write_manifest(out_dir: Path, description: SeriesDescription,
             for i, frame in enumerate(frames):
                 handle.write(("" if i == 0 else ",\n") + json.dumps(frame))
             handle.write("\n]}\n")
-        os.chmod(tmp, 0o666 & ~_UMASK)
+        give_new_file_mode(tmp)
         os.replace(tmp, path)
     except OSError as err:
         raise InputError(f"cannot write: {err.strerror or err}", str(path)) from None

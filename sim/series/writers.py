@@ -61,6 +61,12 @@ class _NumberedFrames:
                                            model.config.output.adc_offset, roi_mask(model))
         return counts
 
+    def _scaled(self, image, model):
+        """Noiseless counts: 32-bit, as CBF and NXmx hold them (SMV has its own)."""
+        from sim.export.counts import int32_counts
+
+        return int32_counts(image, model)
+
     def close(self) -> None:
         pass
 
@@ -93,11 +99,6 @@ class CbfFrameWriter(_NumberedFrames):
     def frame_bytes(self, spixels: int, fpixels: int) -> int:
         return 8192 + 4 * spixels * fpixels
 
-    def _scaled(self, image, model):
-        from sim.export.counts import int32_counts
-
-        return int32_counts(image, model)
-
     def _write(self, path, index, counts, geometry, model) -> None:
         from sim.export.cbf import cbf_bytes
         from sim.export.files import write_bytes
@@ -115,11 +116,6 @@ class NxmxFrameWriter(_NumberedFrames):
 
     def frame_bytes(self, spixels: int, fpixels: int) -> int:
         return 16384 + 4 * spixels * fpixels
-
-    def _scaled(self, image, model):
-        from sim.export.counts import int32_counts
-
-        return int32_counts(image, model)
 
     def _write(self, path, index, counts, geometry, model) -> None:
         from sim.export.nxmx import write_nxmx_frame

@@ -30,7 +30,7 @@ def hover_pixel(qtbot, panel, slow: float, fast: float, x_range, y_range):
     """Zoom the panel to ``x_range`` x ``y_range`` and move the mouse over (slow, fast)."""
     panel.view_box.setRange(xRange=x_range, yRange=y_range, padding=0)
     qtbot.wait(20)
-    panel._on_mouse_moved(panel.view_point((slow, fast)))
+    panel.graphics.scene().sigMouseMoved.emit(panel.view_point((slow, fast)))
 
 
 def stand_in_c_binary(folder: Path, log_dir: Path = EXAMPLE_DIR, linger_s: float = 0.0) -> Path:

@@ -13,7 +13,7 @@ from tests.golden import load_case
 
 def test_explain_finds_a_changed_distance(qtbot, make_window, fast_args, message_boxes):
     window = make_window(fast_args + ["-distance", "100.5"])
-    assert window.controller.load_c_image(str(load_case("triclinic_misset").folder / "image.f32"))
+    assert window.controller.load_c_image(str(load_case("triclinic_misset").image_path))
     panel = window.explain_panel
     panel.groups.setText("distance,beam,scale")
     with qtbot.waitSignal(panel.fit.finished, timeout=300000):
@@ -55,7 +55,7 @@ def test_selecting_a_pixel_shows_its_sensitivity_and_the_trace_export_carries_it
 
 def test_an_unknown_parameter_group_shows_one_message(qtbot, make_window, fast_args, message_boxes):
     window = make_window(fast_args)
-    assert window.controller.load_c_image(str(load_case("triclinic_misset").folder / "image.f32"))
+    assert window.controller.load_c_image(str(load_case("triclinic_misset").image_path))
     window.explain_panel.groups.setText("beam,colour")
     with qtbot.waitSignal(window.explain_panel.fit.failed, timeout=60000):
         window.explain_panel.explain_button.click()

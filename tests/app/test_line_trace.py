@@ -7,7 +7,6 @@ import pyqtgraph as pg
 from sim.trace.tracer import trace_pixel
 
 from app.line_trace import line_quantities, traced_pixels
-from tests.app.helpers import wait_idle
 
 
 def test_traced_pixels_are_distinct_and_on_the_detector():

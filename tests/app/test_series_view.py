@@ -11,6 +11,7 @@ import pytest
 
 from sim.series.cli import build_description, split_options
 from sim.series.runner import RunOptions, run_series
+from app.widgets.series_bar import PLAY_INTERVAL_MS
 from tests.app.helpers import click_pixel, wait_idle
 
 LINE = ["-cell", "60", "70", "80", "90", "90", "90", "-default_F", "100", "-N", "4", "-distance", "60",
@@ -64,7 +65,10 @@ def test_playback_walks_the_frames(qtbot, make_window, sweep):
     bar.play_button.click()
     qtbot.waitUntil(lambda: bar.slider.value() == 2, timeout=5000)
     bar.play_button.click()
-    assert not bar._timer.isActive() and bar.play_button.text() == "Play"
+    assert bar.play_button.text() == "Play"
+    stopped_at = bar.slider.value()
+    qtbot.wait(3 * PLAY_INTERVAL_MS)
+    assert bar.slider.value() == stopped_at
     wait_idle(qtbot, window.controller)
 
 

@@ -31,7 +31,7 @@ def test_first_start_opens_the_example_with_its_c_trace_and_a_hint(qtbot, settin
     window = _open(qtbot, settings)
     assert window.state.config == example_config()
     assert window.state.c_trace.pixel == EXAMPLE_PIXEL
-    assert window.trace_panel._banner.kind == HINT
+    assert window.trace_panel.banner_kind == HINT
     assert "Click a pixel to trace it" in window.trace_panel.banner_text.text()
     wait_idle(qtbot, window.controller)
     assert window.state.result.image.shape == (512, 512)

@@ -29,19 +29,19 @@ def test_clicked_pixel_fills_the_table_for_that_pixel(qtbot, make_window, fast_a
     assert table.rowCount() > 50
     assert window.state.comparison.pixel == (365, 271)
     assert {r.status for r in table.rows} == {OURS_ONLY}  # no C trace loaded yet
-    assert window.trace_panel._banner.kind == ONE_SIDED
+    assert window.trace_panel.banner_kind == ONE_SIDED
 
 
 def test_golden_c_trace_agrees_everywhere(qtbot, make_window, fast_args, example_log, message_boxes):
     window = make_window(fast_args)
     assert window.controller.load_c_trace(str(example_log))
-    assert window.trace_panel._banner.kind == HINT  # C loaded, nothing traced yet
+    assert window.trace_panel.banner_kind == HINT  # C loaded, nothing traced yet
     _trace(qtbot, window, 368, 262)
     comparison = window.state.comparison
     assert comparison.first_divergence is None
     assert comparison.shared_count > 100
     assert all(r.status != DIFFER for r in comparison.rows)
-    assert window.trace_panel._banner.kind == AGREE_BANNER
+    assert window.trace_panel.banner_kind == AGREE_BANNER
     assert "agree" in window.trace_panel.banner_text.text()
     assert message_boxes == []
 
@@ -57,7 +57,7 @@ def test_planted_divergence_is_found_highlighted_and_shown(qtbot, make_window, f
     first = window.state.comparison.first_divergence
     assert first.name == "lambda_meters"
     panel = window.trace_panel
-    assert panel._banner.kind == DIVERGENCE
+    assert panel.banner_kind == DIVERGENCE
     assert "lambda_meters" in panel.banner_text.text()
     model = panel.table_model
     assert model.rows[model.first] is first
@@ -74,7 +74,7 @@ def test_mismatched_pixel_says_so_and_jumps_to_the_log_pixel(qtbot, make_window,
     window.controller.load_c_trace(str(example_log))
     _trace(qtbot, window, 370, 270)
     panel = window.trace_panel
-    assert panel._banner.kind == MISMATCH
+    assert panel.banner_kind == MISMATCH
     assert "(368, 262)" in panel.banner_text.text() and "(370, 270)" in panel.banner_text.text()
     assert not any(r.status == AGREE for r in window.state.comparison.rows)
     assert panel.banner_button.isVisibleTo(panel)
@@ -82,7 +82,7 @@ def test_mismatched_pixel_says_so_and_jumps_to_the_log_pixel(qtbot, make_window,
     wait_idle(qtbot, window.controller)
     assert window.state.pixel == (368, 262)
     assert window.state.comparison.first_divergence is None
-    assert panel._banner.kind == AGREE_BANNER
+    assert panel.banner_kind == AGREE_BANNER
 
 
 def test_filter_box_narrows_rows(qtbot, make_window, fast_args, example_log):
@@ -149,7 +149,7 @@ def test_pixel_off_a_smaller_detector_is_dropped(qtbot, make_window, fast_args):
     window.controller.apply_command(" ".join(fast_args[:-5] + ["-detpixels", "64"]))
     wait_idle(qtbot, window.controller)
     assert window.state.shape == (64, 64)
-    assert window.state.pixel is None and window.trace_panel._banner.kind == HINT
+    assert window.state.pixel is None and window.trace_panel.banner_kind == HINT
 
 
 def test_selected_rows_copy_to_the_clipboard(qtbot, make_window, fast_args, example_log):

@@ -1,11 +1,8 @@
 """The nanoBragg command line: C matching quirks, values, errors, and the round trip."""
 
 import dataclasses
-import json
 import math
-import os
 import shlex
-from pathlib import Path
 
 import pytest
 
@@ -14,10 +11,8 @@ from sim.cli.options import BRANCHES
 from sim.model.config import (BeamConfig, Convention, CrystalConfig, CrystalShape, DetectorConfig,
                         OutputConfig, Pivot, SimConfig)
 from sim.errors import InputError, UnsupportedOption
+from tests.golden import case_names, load_case
 
-REPO = Path(__file__).resolve().parents[2]
-GOLDEN = Path(os.environ.get("NANOBRAGG_GOLDEN", REPO.parent / "shared" / "golden"))
-CASES = sorted(GOLDEN.glob("*/case.json"))
 CELL = ["-cell", "100", "100", "100", "90", "90", "90"]
 
 
@@ -30,18 +25,14 @@ def roundtrip(config: SimConfig, trace_pixels=()) -> ParsedArgs:
 
 
 def golden_args(name: str):
-    path = GOLDEN / name / "case.json"
-    if not path.exists():
-        pytest.skip(f"no golden case {path}")
-    return json.loads(path.read_text())["c_args"]
+    return load_case(name).c_args
 
 
 # ---- golden command lines -------------------------------------------------------------------
 
-@pytest.mark.parametrize("case", CASES or [pytest.param(None, marks=pytest.mark.skip(
-    reason=f"no golden cases in {GOLDEN}"))], ids=[p.parent.name for p in CASES] or None)
-def test_golden_command_line_parses_and_round_trips(case):
-    parsed = parse_args(json.loads(case.read_text())["c_args"])
+@pytest.mark.parametrize("name", case_names())
+def test_golden_command_line_parses_and_round_trips(name):
+    parsed = parse_args(golden_args(name))
     assert parsed.warnings == ()
     again = roundtrip(parsed.config)
     assert again.config == parsed.config

@@ -110,11 +110,11 @@ def test_golden_cubic_replay_matches_c_files(in_scratch):
     assert run.rc == 0, run.err
     assert folder_names(in_scratch) == {"x.bin", "x.img"}
     ours = np.fromfile(in_scratch / "x.bin", dtype="<f4")
-    theirs = np.fromfile(case.folder / "image.f32", dtype="<f4")
+    theirs = np.fromfile(case.image_path, dtype="<f4")
     ulps = np.abs(ours.view(np.int32).astype(np.int64) - theirs.view(np.int32).astype(np.int64))
     assert ulps.max() <= 1 and np.count_nonzero(ulps) <= 1e-5 * ulps.size
     assert (in_scratch / "x.img").read_bytes() == (case.folder / "image.img").read_bytes()
-    c_log = (case.folder / "run.log").read_text(encoding="utf-8", errors="replace").splitlines()
+    c_log = case.run_log().splitlines()
     for c_line in ("mean= 0.881009 rms= 5.69567 rmsd= 5.62712", "max_I = 154.652 ",
                    "incident fluence: 1.25932e+29 photons/m^2", "auto-selected 1-fold oversampling"):
         assert any(c_line in line for line in c_log), f"golden run.log lacks {c_line!r}"

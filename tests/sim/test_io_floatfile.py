@@ -7,10 +7,11 @@ import pytest
 
 from sim.errors import InputError
 from sim.io.floatfile import read_float32, write_float32
+from tests.golden import load_case
 
 
-def test_rewriting_golden_float_image_reproduces_its_bytes(golden_dir, tmp_path):
-    source = golden_dir / "noise_seeded" / "image.f32"
+def test_rewriting_golden_float_image_reproduces_its_bytes(tmp_path):
+    source = load_case("noise_seeded").image_path
     image = read_float32(source, (256, 256))
     assert image.dtype == np.float32 and image.shape == (256, 256)
     write_float32(tmp_path / "out.bin", image)

@@ -8,6 +8,7 @@ import pytest
 
 from sim.errors import InputError
 from sim.io.hkl import read_hkl
+from tests.golden import load_case
 
 
 def _write(tmp_path, text, name="test.hkl"):
@@ -18,7 +19,7 @@ def _write(tmp_path, text, name="test.hkl"):
 
 def test_golden_hkl_count_matches_c_initialized_hkls(golden_dir):
     table = read_hkl(golden_dir / "inputs" / "P1_random.hkl")
-    c_log = (golden_dir / "hkl_file" / "run.log").read_text()
+    c_log = load_case("hkl_file").run_log()
     c_count = int(re.search(r"(\d+) initialized hkls", c_log).group(1))
     assert table.count == c_count == 14859
     assert table.present.sum() == c_count  # the file lists each reflection once

@@ -7,6 +7,7 @@ import pytest
 
 from sim.errors import InputError
 from sim.io.mosflm import read_mosflm_matrix
+from tests.golden import load_case
 
 
 def _c_raw_vectors(run_log: str) -> np.ndarray:
@@ -20,7 +21,7 @@ def _c_raw_vectors(run_log: str) -> np.ndarray:
 
 def test_golden_matrix_rows_match_c_raw_reciprocal_vectors(golden_dir):
     matrix = read_mosflm_matrix(golden_dir / "inputs" / "A_triclinic.mat")
-    expected = _c_raw_vectors((golden_dir / "mosflm_matrix" / "run.log").read_text())
+    expected = _c_raw_vectors(load_case("mosflm_matrix").run_log())
     np.testing.assert_allclose(matrix, expected, rtol=1e-5)
     assert matrix.shape == (3, 3) and matrix.dtype == np.float64
 

@@ -1,6 +1,5 @@
 """PGM previews: the C's header, byte scaling, and its automatic scale."""
 
-import json
 import re
 
 import numpy as np
@@ -9,14 +8,14 @@ import pytest
 from sim.errors import InputError
 from sim.io.pgm import auto_pgm_scale, pgm_bytes, write_pgm
 from sim.io.smv import auto_int_scale
+from tests.golden import load_case
 
 
 @pytest.mark.parametrize("case", ["cubic_1024", "noise_seeded", "roi_oversample"])
-def test_auto_scale_matches_c_pgm_scale(golden_dir, case):
-    folder = golden_dir / case
-    info = json.loads((folder / "case.json").read_text())
-    image = np.fromfile(folder / "image.f32", dtype="<f4").reshape(info["image_shape"])
-    log = (folder / "run.log").read_text()
+def test_auto_scale_matches_c_pgm_scale(case):
+    golden = load_case(case)
+    image = golden.image()
+    log = golden.run_log()
     c_scale = float(re.search(r"pgm_scale = (\S+)", log).group(1))
     roi = _roi_mask(log, image.shape)
     scale = auto_pgm_scale(image, roi, auto_int_scale(float(image[roi].max())))

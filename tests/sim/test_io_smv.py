@@ -2,7 +2,6 @@
 
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,16 +9,17 @@ import pytest
 from sim.errors import InputError
 from sim.io.smv import (SmvGeometry, auto_int_scale, float_to_smv_counts, is_long_header,
                         nanobragg_header, read_smv, write_smv)
+from tests.golden import GoldenCase, load_case
 
 
 def _numbers(pattern: str, text: str) -> list:
     return [float(v) for v in re.search(pattern, text).groups()]
 
 
-def _geometry_from_logs(case: Path) -> SmvGeometry:
+def _geometry_from_logs(case: GoldenCase) -> SmvGeometry:
     """Header geometry of a golden case, from the values its run.log and trace printed."""
-    log = (case / "run.log").read_text()
-    trace = next(case.glob("trace_*.log")).read_text()
+    log = case.run_log()
+    trace = case.trace_logs()[0].read_text()
     distance, _, det_s, pixel, fpixels, spixels = _numbers(
         r"distance=(\S+) detsize=(\S+)x(\S+)\s+pixel=(\S+) meters \((\d+)x(\d+) pixels\)", log)
     xbeam, ybeam = _numbers(r"Xbeam=(\S+) Ybeam=(\S+)", log)
@@ -38,16 +38,16 @@ def _geometry_from_logs(case: Path) -> SmvGeometry:
         twotheta_rad=twotheta)
 
 
-def test_int_image_header_matches_c_byte_for_byte(golden_dir):
-    case = golden_dir / "cubic_1024"
+def test_int_image_header_matches_c_byte_for_byte():
+    case = load_case("cubic_1024")
     header = nanobragg_header(_geometry_from_logs(case))
-    assert header.encode("latin-1") == (case / "image.img").read_bytes()[:512]
+    assert header.encode("latin-1") == (case.folder / "image.img").read_bytes()[:512]
 
 
-def test_noise_image_header_matches_c_byte_for_byte(golden_dir):
-    case = golden_dir / "noise_seeded"
+def test_noise_image_header_matches_c_byte_for_byte():
+    case = load_case("noise_seeded")
     header = nanobragg_header(_geometry_from_logs(case), noise=True)
-    assert header.encode("latin-1") == (case / "noise.img").read_bytes()[:512]
+    assert header.encode("latin-1") == (case.folder / "noise.img").read_bytes()[:512]
 
 
 def test_denzo_lines_differ_between_int_and_noise_headers_only_for_negative_zero():
@@ -57,21 +57,21 @@ def test_denzo_lines_differ_between_int_and_noise_headers_only_for_negative_zero
     assert "DENZO_X_BEAM=0;\nDENZO_Y_BEAM=0;" in nanobragg_header(geom, noise=True)
 
 
-def test_int_image_pixels_match_c_from_its_float_image(golden_dir):
-    case = golden_dir / "cubic_1024"
-    image = np.fromfile(case / "image.f32", dtype="<f4").reshape(1024, 1024)
+def test_int_image_pixels_match_c_from_its_float_image():
+    case = load_case("cubic_1024")
+    image = case.image()
     counts = float_to_smv_counts(image, auto_int_scale(float(image.max())), 40.0)
-    header, c_counts = read_smv(case / "image.img")
+    header, c_counts = read_smv(case.folder / "image.img")
     assert header["SIZE1"] == "1024" and c_counts.shape == (1024, 1024)
     assert np.count_nonzero(counts != c_counts) == 0
 
 
-def test_written_int_image_is_the_c_file(golden_dir, tmp_path):
-    case = golden_dir / "cubic_1024"
-    image = np.fromfile(case / "image.f32", dtype="<f4").reshape(1024, 1024)
+def test_written_int_image_is_the_c_file(tmp_path):
+    case = load_case("cubic_1024")
+    image = case.image()
     counts = float_to_smv_counts(image, auto_int_scale(float(image.max())), 40.0)
     write_smv(tmp_path / "image.img", counts, nanobragg_header(_geometry_from_logs(case)))
-    assert (tmp_path / "image.img").read_bytes() == (case / "image.img").read_bytes()
+    assert (tmp_path / "image.img").read_bytes() == (case.folder / "image.img").read_bytes()
 
 
 def test_counts_round_through_a_c_float():

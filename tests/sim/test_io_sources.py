@@ -7,6 +7,7 @@ import pytest
 
 from sim.errors import InputError
 from sim.io.sources import read_source_file
+from tests.golden import load_case
 
 
 def _c_source_table(run_log: str) -> np.ndarray:
@@ -18,7 +19,7 @@ def _c_source_table(run_log: str) -> np.ndarray:
 
 def test_golden_source_file_matches_c_source_table(golden_dir):
     sources = read_source_file(golden_dir / "inputs" / "three_sources.txt")
-    expected = _c_source_table((golden_dir / "sourcefile" / "run.log").read_text())
+    expected = _c_source_table(load_case("sourcefile").run_log())
     assert sources.shape == (3, 5)
     np.testing.assert_allclose(sources, expected, rtol=1e-6)
 

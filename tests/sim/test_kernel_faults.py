@@ -197,13 +197,13 @@ def test_unwritable_kernel_folder_means_eager_with_one_line(tmp_path):
 
 
 def test_a_failed_build_is_reported_in_one_line():
-    from sim.kernel.build import _reason
+    from sim.kernel.build import failure_reason
 
     dump = ("terminate called after throwing an instance of 'c10::Error'\n"
             "  what():  No space left on device\n"
             "Exception raised from ... (most recent call first):\nframe #0: c10::Error::Error(...)\n")
-    assert _reason(-6, dump) == "the kernel builder was killed by SIGABRT, no space left on device"
-    assert _reason(1, "W1201 a torch warning\nreason: OSError: [Errno 28] No space left on device\n") \
+    assert failure_reason(-6, dump) == "the kernel builder was killed by SIGABRT, no space left on device"
+    assert failure_reason(1, "W1201 a torch warning\nreason: OSError: [Errno 28] No space left on device\n") \
         == "OSError: [Errno 28] No space left on device"
 
 

@@ -8,23 +8,19 @@ import pytest
 
 from sim.io.smv import read_smv
 from sim.c_numerics.noise import poisson_noise_image
+from tests.golden import load_case
 
 
-def _noise_case(golden_dir):
-    case = golden_dir / "noise_seeded"
-    image = np.fromfile(case / "image.f32", dtype="<f4").reshape(256, 256)
-    return case, image
-
-
-def test_seeded_noise_image_equals_c_noisefile(golden_dir):
-    case, image = _noise_case(golden_dir)
+def test_seeded_noise_image_equals_c_noisefile():
+    case = load_case("noise_seeded")
+    image = case.image()
     start = time.perf_counter()
     counts, photons, overloads = poisson_noise_image(image, 12345, 40.0)
     elapsed = time.perf_counter() - start
-    _, c_counts = read_smv(case / "noise.img")
+    _, c_counts = read_smv(case.folder / "noise.img")
     assert np.count_nonzero(counts != c_counts) == 0
     c_photons, c_overloads = re.search(r"(\d+) photons on noise image \((\d+) overloads\)",
-                                       (case / "run.log").read_text()).groups()
+                                       case.run_log()).groups()
     assert ("%.0f" % photons, overloads) == (c_photons, int(c_overloads)) == ("310004", 0)
     assert elapsed < 5.0
 

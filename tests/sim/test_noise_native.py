@@ -7,6 +7,7 @@ import sim.c_numerics.native as native
 import sim.c_numerics.noise_native as noise_native
 from sim.c_numerics.noise import poisson_noise_image
 from sim.c_numerics.noise_reference import draw_in_python
+from sim.integrity import is_trusted
 
 needs_compiler = pytest.mark.skipif(native.compiler() is None, reason="no C++ compiler on this machine")
 
@@ -60,8 +61,8 @@ def test_a_damaged_library_is_rebuilt_not_loaded(monkeypatch, tmp_path):
     damaged = path.with_name("damaged")
     damaged.write_bytes(bytes(data))
     damaged.replace(path)  # a new file: the loaded library's pages stay mapped as they were
-    assert not native._intact(path)
+    assert not is_trusted(path)
     monkeypatch.setattr(native, "_LOADED", {})
     library, reason = native.load_library("poisson_noise", noise_native.SOURCE)
-    assert library is not None and native._intact(path), reason
+    assert library is not None and is_trusted(path), reason
     assert noise_native.poisson_counts(np.ones(4, np.float32), None, -3, 40.0) is not None

@@ -9,24 +9,18 @@ from pathlib import Path
 import pytest
 
 from sim.trace.format import format_trace
-from tests.golden import golden_root, require_golden
 from sim.trace.record import TraceRecord
 from sim.trace.schema import BY_NAME, FINAL_NAMES, INT, ORDER
+from tests.golden import readme_text, require_file, require_golden, trace_logs
 
-REPO = Path(__file__).resolve().parents[3]
 TRACE_NAME = re.compile(r"trace_s(\d+)_f(\d+)\.log$")
 
 
-def golden_dir() -> Path:
-    """The golden C data: $NANOBRAGG_GOLDEN, else ../shared/golden beside the repository."""
-    return golden_root()
-
-
 def pytest_generate_tests(metafunc):
-    """Parametrize ``golden_log`` over every golden trace log (one skip when none)."""
+    """Parametrize ``golden_log`` over every golden trace log (one placeholder when none)."""
     if "golden_log" not in metafunc.fixturenames:
         return
-    logs = sorted(golden_dir().glob("*/trace_*.log"))
+    logs = trace_logs()
     if logs:
         metafunc.parametrize("golden_log", logs,
                              ids=[f"{p.parent.name}/{p.stem}" for p in logs])
@@ -51,19 +45,13 @@ def golden_pixel(golden_log):
 @pytest.fixture
 def golden_readme():
     """The golden README's text."""
-    path = golden_dir() / "README.md"
-    if not path.is_file():
-        require_golden()
-    return path.read_text(encoding="utf-8")
+    return readme_text()
 
 
 @pytest.fixture
 def oversampled_log():
     """A golden log with four sub-pixel blocks (2x2 oversampling)."""
-    path = golden_dir() / "triclinic_misset" / "trace_s256_f256.log"
-    if not path.is_file():
-        require_golden()
-    return path
+    return require_file("triclinic_misset/trace_s256_f256.log")
 
 
 @pytest.fixture
