@@ -44,12 +44,17 @@ class LatticeSpec:
     water: bool
 
 
-def miller_components(scattering: torch.Tensor, axes: torch.Tensor) -> torch.Tensor:
+def miller_components(scattering: torch.Tensor, axes: torch.Tensor, samples_last: bool = False) -> torch.Tensor:
     """h, k, l as one (Q, 3M) matrix product, columns grouped by axis (h | k | l).
 
     ``scattering`` (Q, 3) in 1/m; ``axes`` (3, 3M) with axes[j, i M + m] = component j of
-    cell axis i (a, b, c) of orientation m, in metres.
+    cell axis i (a, b, c) of orientation m, in metres. ``samples_last``: the same values
+    stored as (3M, Q) (a transposed view): BLAS runs the inner dimension of 3 in that
+    order several times faster, and every later elementwise step on an axis block then
+    reads contiguous memory (eager runs); compiled kernels vectorize along the orientations.
     """
+    if samples_last:
+        return torch.mm(axes.T, scattering.T).T
     return scattering @ axes
 
 
@@ -196,14 +201,15 @@ def lattice_contributions(spec: LatticeSpec, h: torch.Tensor, ok: Optional[torch
 
 def lattice_terms(spec: LatticeSpec, scattering: torch.Tensor, axes: torch.Tensor, ok: Optional[torch.Tensor],
                   reciprocal_A: torch.Tensor, grid: Optional[torch.Tensor], mins: torch.Tensor,
-                  cell_factor=None, keep: bool = False, cos=cos_pi):
+                  cell_factor=None, keep: bool = False, cos=cos_pi, samples_last: bool = True):
     """Sum over orientations of F_cell^2 F_latt^2 per sample, (Q,); with ``keep`` also the parts.
 
     ``scattering`` (Q, 3); ``ok`` (Q,) marks samples not skipped by -dmin (None: all).
     ``cell_factor(h, h0)`` overrides the table lookup (interpolation; h, h0 as (3, Q, M)).
     Parts (``lattice_contributions``): h, h0 (3, Q, M); F_latt, F_cell, contrib, active (Q, M).
+    ``samples_last``: memory layout of the Miller indices (``miller_components``).
     """
-    h = miller_components(scattering, axes)
+    h = miller_components(scattering, axes, samples_last)
     result = lattice_contributions(spec, h, None if ok is None else ok[:, None], reciprocal_A, grid, mins,
                                    cell_factor, keep, cos)
     if not keep:
