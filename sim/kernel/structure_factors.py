@@ -8,6 +8,8 @@ as the C's polin3, and falls back to ``default_F`` when a neighbour would be out
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
@@ -41,12 +43,34 @@ def load_structure_factors(crystal: CrystalConfig, N_from_flags) -> StructureFac
         interpolate = crystal.interpolate
     if crystal.hkl_file is None:
         return StructureFactors(crystal.default_F, None, (0, 0, 0), False, 0)
-    from sim.io.hkl import read_hkl
-
-    table = read_hkl(crystal.hkl_file)
+    table = _read_table(crystal.hkl_file)
     grid = torch.as_tensor(table.filled(crystal.default_F), dtype=torch.float64)
     return StructureFactors(crystal.default_F, grid, (table.h_min, table.k_min, table.l_min),
                             interpolate and table.count > 0, table.count)
+
+
+#: Tables up to this many grid cells stay in memory for the next run that reads the same
+#: file with the same bytes (a viewer re-simulating reads it on every edit; parsing is
+#: most of the model's build time for such a crystal: hashing the bytes costs a fiftieth
+#: of it). Larger ones are read again, not kept twice.
+CACHED_TABLE_MAX_CELLS = 4_000_000
+_last_table: list = []  # [(path, digest of its bytes), HklTable] of the last table kept
+
+
+def _read_table(path):
+    """``sim.io.hkl.read_hkl``, reusing the last table read when the file is unchanged."""
+    from sim.io.hkl import read_hkl
+
+    try:
+        with open(path, "rb") as handle:
+            key = (os.path.abspath(path), hashlib.blake2b(handle.read(), digest_size=16).digest())
+    except OSError:
+        return read_hkl(path)  # the reader reports the problem
+    if _last_table and _last_table[0] == key:
+        return _last_table[1]
+    table = read_hkl(path)
+    _last_table[:] = [key, table] if table.F.size <= CACHED_TABLE_MAX_CELLS else []
+    return table
 
 
 def interpolation_in_range(hkl: torch.Tensor, mins: torch.Tensor, grid_shape) -> torch.Tensor:
