@@ -20,7 +20,7 @@ from sim.model.config import SimConfig
 from sim.errors import SimulationCancelled
 from sim.model.first_sample import first_sample_value
 from sim.kernel.host_memory import keep_freed_memory
-from sim.kernel.compiled import AUTO_USE_MIN_ITERATIONS, CompileMode, compiled_stage, kernel_request as compiled_request
+from sim.kernel.compiled import STORED_USE_MIN_ITERATIONS, CompileMode, compiled_stage, kernel_request as compiled_request
 from sim.kernel.interpolation import find_cutoff
 from sim.kernel.intensity import KernelInputs, orientation_axes, pixel_values
 from sim.kernel.modules import KernelRequest
@@ -166,7 +166,7 @@ def kernel_request(model: SimModel, dtype=torch.float64) -> Optional[KernelReque
     k = _kernel_inputs(model, "cpu", _dtype(dtype))
     fmin, fmax, smin, smax = model.roi
     pixels = max(0, fmax - fmin + 1) * max(0, smax - smin + 1)
-    if not compilable(k) or pixels * iterations_per_pixel(model) < AUTO_USE_MIN_ITERATIONS:
+    if not compilable(k) or pixels * iterations_per_pixel(model) < STORED_USE_MIN_ITERATIONS:
         return None
     return compiled_request(k.spec, _dtype(dtype), has_ok=k.dmin_m > 0.0, has_grid=k.hkl_grid is not None,
                             orientations=model.orientations.shape[0])
