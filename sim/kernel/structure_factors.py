@@ -80,10 +80,10 @@ def interpolation_in_range(hkl: torch.Tensor, mins: torch.Tensor, grid_shape) ->
 
 
 def _lagrange_weights(t: torch.Tensor) -> torch.Tensor:
-    """Weights (..., 4) of the nodes -1, 0, 1, 2 for evaluating at t in [0, 1) (cubic Lagrange)."""
+    """Weights (4, ...) of the nodes -1, 0, 1, 2 for evaluating at t in [0, 1) (cubic Lagrange)."""
     up, down, down2 = t + 1.0, t - 1.0, t - 2.0
     return torch.stack([-(t * down * down2) / 6.0, up * down * down2 / 2.0,
-                        -(up * t * down2) / 2.0, up * t * down / 6.0], dim=-1)
+                        -(up * t * down2) / 2.0, up * t * down / 6.0])
 
 
 def l_neighbours(grid: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
@@ -99,20 +99,23 @@ def interpolated_F(hkl: torch.Tensor, grid: torch.Tensor, mins: torch.Tensor,
 
     Sixteen rows of four values along l (``rows``: ``l_neighbours(grid)``, made here when
     not given) are contracted with the l, k, then h weights, as the C's polin3 nests.
-    Callers must mask points that fail ``interpolation_in_range``; they are clamped here.
+    Callers must mask points that fail ``interpolation_in_range``; their rows are garbage
+    (kept inside the table). Per-sample quantities are computed axis by axis, (3, Q), as
+    contiguous rows (the Miller indices come samples-last, ``sim.kernel.lattice``), and
+    the sixteen rows are found from one corner index plus fixed offsets.
     """
     rows = l_neighbours(grid, hkl.dtype) if rows is None else rows
     lead = hkl.shape[:-1]
-    flat = hkl.reshape(-1, 3)
-    base = torch.floor(flat)
-    weights = _lagrange_weights(flat - base)  # (Q, 3, 4)
+    per_axis = hkl.reshape(-1, 3).T
+    base = torch.floor(per_axis)
+    weights = _lagrange_weights(per_axis - base).permute(2, 1, 0).contiguous()  # (Q, axis, node)
     # int32 indices (grids stay below 2^31 cells, sim.io.hkl.MAX_GRID_CELLS): half the traffic
-    start = (base - mins).to(torch.int32)
-    offsets = torch.arange(-1, 3, device=hkl.device, dtype=torch.int32)
-    h = (start[:, 0:1] + offsets).clamp_(0, grid.shape[0] - 1)
-    k = (start[:, 1:2] + offsets).clamp_(0, grid.shape[1] - 1)
-    l0 = start[:, 2:3].clamp(0, grid.shape[2] - 1)
-    cell = (h.mul_(grid.shape[1])[:, :, None] + k[:, None, :]).mul_(grid.shape[2]).add_(l0[:, :, None])
+    start = (base - mins[:, None]).to(torch.int32)
+    _, n_k, n_l = grid.shape
+    corner = (start[0] * n_k + start[1]).mul_(n_l).add_(start[2])
+    nodes = torch.arange(-1, 3, device=hkl.device, dtype=torch.int32)
+    offsets = ((nodes[:, None] * n_k + nodes[None, :]) * n_l).reshape(-1)  # h-1..h+2 x k-1..k+2
+    cell = (corner[:, None] + offsets).clamp_(0, rows.shape[0] - 1)
     values = rows.index_select(0, cell.reshape(-1)).view(-1, 16, 4)
     along_l = torch.bmm(values, weights[:, 2, :, None]).view(-1, 4, 4)
     along_k = torch.bmm(along_l, weights[:, 1, :, None]).view(-1, 1, 4)
