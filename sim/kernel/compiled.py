@@ -9,10 +9,11 @@ takes milliseconds. ``compile``:
 
 - "auto": on CUDA never (the eager kernels already run at memory speed there,
   ``benchmarks/bench_gpu.py``). On the CPU a stored kernel is used for runs from
-  ``STORED_USE_MIN_ITERATIONS`` (pixel x sample x orientation iterations): from about a
-  million iterations on it takes 20-25% less time than the eager stage (one thread,
-  float32, golden lines of 0.26-1 million iterations: 12-29 ms against 14-39 ms), and
-  loading it costs a few milliseconds once per process. For runs from
+  ``STORED_USE_MIN_ITERATIONS`` (pixel x sample x orientation iterations). It takes
+  15-25% less time than the eager stage already from a quarter million iterations (one
+  thread, float32, golden lines of 0.26, 0.59 and 1 million iterations: 11.6, 19.1 and
+  29 ms against 13.7, 23.9 and 39 ms); from about a million on the saving also repays
+  loading it (10-15 ms of wall time, once per process) in a short whole process. For runs from
   ``AUTO_BUILD_MIN_ITERATIONS`` (a second or more eagerly) a missing one is built in the
   background while this run goes on eagerly, and later runs (or the viewer's next
   re-simulation) load it. A build that failed is not retried by "auto".
