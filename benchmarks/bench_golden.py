@@ -1,6 +1,7 @@
 """Every golden command line: the C's time, ours in-process and ours as a whole process.
 
     python benchmarks/bench_golden.py --c-binary PATH [--repeat 3] [--threads 2] [--cases a b]
+        [--cpu-time] [--eager] [--in-process-only]
 
 For each golden case (whole detector, ``-nonoise``), best of ``--repeat`` runs of each:
 - C: the C program with OMP_NUM_THREADS=``--threads``;
@@ -16,7 +17,12 @@ shared machine take the figures as best-of, not as exact.
 ``--cpu-time`` measures CPU seconds (user + system) instead of wall time, everything on
 one thread (OMP_NUM_THREADS=1, torch.set_num_threads(1)): the work each side does, which
 stays meaningful on a machine that other processes keep busy (wall times there mostly
-measure the queue).
+measure the queue). Each run's CPU seconds are its own: the child's rusage for a
+process, this process's for an in-process run (never a background kernel build's).
+
+In-process runs use a stored compiled kernel where ``compile="auto"`` would (the path
+column says which); ``--eager`` never does, for the eager kernel's own figures.
+``--lines`` is another name for ``--cases``.
 """
 
 from __future__ import annotations
@@ -34,8 +40,11 @@ from typing import Callable, List
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout: sim and tests.golden
+#: The checkout this script belongs to: this process and the whole-process runs import its ``sim``.
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
+from sim.agreement import image_agreement  # noqa: E402
 from sim.cli.args import parse_args  # noqa: E402
 from sim.simulator import simulate  # noqa: E402
 from tests.golden import golden_root, load_cases  # noqa: E402
@@ -43,34 +52,45 @@ from tests.golden import golden_root, load_cases  # noqa: E402
 OUTPUTS = ["-floatfile", "float.bin", "-intfile", "int.img", "-nopgm", "-nonoise"]
 
 
-def _wall() -> float:
-    return time.perf_counter()
+def _cpu_self() -> float:
+    """CPU seconds of this process (not of its children: a kernel builder started in the
+    background is one, and its minute of work must not land in whichever run reaps it)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
 
 
-def _cpu() -> float:
-    """CPU seconds of this process and its finished children."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+def timed_call(run: Callable[[], object], cpu: bool) -> float:
+    start = _cpu_self() if cpu else time.perf_counter()
+    run()
+    return (_cpu_self() if cpu else time.perf_counter()) - start
 
 
-CLOCK = {"wall": _wall, "cpu": _cpu}
-clock = _wall
+def best_seconds(run: Callable[[], float], repeat: int) -> float:
+    """Best of ``repeat`` calls of ``run``, which returns its own seconds."""
+    return min(run() for _ in range(repeat))
 
 
-def best_seconds(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = clock()
-        run()
-        times.append(clock() - start)
-    return min(times)
-
-
-def process(argv: List[str], cwd: str, env=None) -> Callable[[], None]:
-    def run():
-        subprocess.run(argv, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+def process(argv: List[str], cwd: str, env=None, cpu: bool = False) -> Callable[[], float]:
+    """A run of ``argv`` returning its wall time, or with ``cpu`` the CPU seconds of that
+    child alone (its own rusage)."""
+    def run() -> float:
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), argv)
+        return usage.ru_utime + usage.ru_stime if cpu else time.perf_counter() - start
     return run
+
+
+def golden_agreement(case, image) -> str:
+    """How the in-process float32 image agrees with the C's golden image (its crop, if any)."""
+    if case.crop is not None:
+        s0, s1, f0, f1 = case.crop
+        image = image[s0:s1, f0:f1]
+    a = image_agreement(image, case.image())
+    return f"{'ok' if a.within_golden else 'FAIL'} {a.max_rel_error:.1e}"
 
 
 def geometric_mean(values: List[float]) -> float:
@@ -83,36 +103,43 @@ def main() -> int:
     parser.add_argument("--c-binary", required=True, help="path of a C nanoBragg binary")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2, help="OMP_NUM_THREADS for the C")
-    parser.add_argument("--cases", nargs="*", help="golden case names (default: all)")
+    parser.add_argument("--cases", "--lines", nargs="*", help="golden case names (default: all)")
+    parser.add_argument("--in-process-only", action="store_true", help="skip the whole-process runs")
+    parser.add_argument("--eager", action="store_true",
+                        help="in-process runs never use a stored compiled kernel (compile=False)")
     parser.add_argument("--cpu-time", action="store_true", help="CPU seconds on one thread, not wall time")
     args = parser.parse_args()
-    global clock
-    clock = CLOCK["cpu" if args.cpu_time else "wall"]
     threads = 1 if args.cpu_time else args.threads
     if args.cpu_time:
         torch.set_num_threads(1)
     golden, c_binary = args.golden.resolve(), str(Path(args.c_binary).resolve())
     c_env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    python_path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
+    py_env = dict(c_env if args.cpu_time else os.environ, PYTHONPATH=python_path)
+    compile = False if args.eager else "auto"
     print(f"{'CPU seconds, one thread' if args.cpu_time else f'wall seconds, C on {threads} threads'}; "
           f"best of {args.repeat}")
     cases = [case for case in load_cases(golden) if not args.cases or case.name in args.cases]
     print(f"{'case':22s} {'C s':>7s} {'in-proc s':>9s} {'ratio':>6s} {'whole s':>8s} {'ratio':>6s} "
-          f"{'excess s':>8s}  path")
+          f"{'excess s':>8s}  {'path':16s} float32 vs golden (max diff / max)")
     inproc, whole, excess = [], [], []
     with tempfile.TemporaryDirectory() as scratch:
         for case in cases:
             c_args = case.resolved_args()
-            c_s = best_seconds(process([c_binary, *c_args, *OUTPUTS], scratch, c_env), args.repeat)
+            c_s = best_seconds(process([c_binary, *c_args, *OUTPUTS], scratch, c_env, args.cpu_time), args.repeat)
             config = parse_args(c_args).config
-            result = simulate(config, device="cpu", dtype=torch.float32)
-            ours_s = best_seconds(lambda: simulate(config, device="cpu", dtype=torch.float32), args.repeat)
+            ours = lambda: simulate(config, device="cpu", dtype=torch.float32, compile=compile)  # noqa: E731
+            result = ours()
+            ours_s = best_seconds(lambda: timed_call(ours, args.cpu_time), args.repeat)
             argv = [sys.executable, "-m", "sim", *c_args, *OUTPUTS, "--dtype", "float32"]
-            whole_s = best_seconds(process(argv, scratch, c_env if args.cpu_time else None), args.repeat)
+            whole_s = (float("nan") if args.in_process_only
+                       else best_seconds(process(argv, scratch, py_env, args.cpu_time), args.repeat))
             inproc.append(ours_s / c_s)
             whole.append(whole_s / c_s)
             excess.append(whole_s - c_s)
             print(f"{case.name:22s} {c_s:7.3f} {ours_s:9.3f} {ours_s / c_s:6.2f} {whole_s:8.3f} "
-                  f"{whole_s / c_s:6.2f} {whole_s - c_s:8.3f}  {result.kernel}", flush=True)
+                  f"{whole_s / c_s:6.2f} {whole_s - c_s:8.3f}  {result.kernel:16s} "
+                  f"{golden_agreement(case, result.image)}", flush=True)
     print(f"{'geometric mean':22s} {'':7s} {'':9s} {geometric_mean(inproc):6.2f} {'':8s} "
           f"{geometric_mean(whole):6.2f}")
     print(f"worst: in-process {max(inproc):.2f}x the C, whole process {max(excess):.2f} s above the C")

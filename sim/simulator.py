@@ -20,7 +20,7 @@ from sim.model.config import SimConfig
 from sim.errors import SimulationCancelled
 from sim.model.first_sample import first_sample_value
 from sim.kernel.host_memory import keep_freed_memory
-from sim.kernel.compiled import AUTO_USE_MIN_ITERATIONS, CompileMode, compiled_stage, kernel_request as compiled_request
+from sim.kernel.compiled import STORED_USE_MIN_ITERATIONS, CompileMode, compiled_stage, kernel_request as compiled_request
 from sim.kernel.interpolation import find_cutoff
 from sim.kernel.intensity import KernelInputs, orientation_axes, pixel_values
 from sim.kernel.pixel_geometry import PixelGeometry, pixel_geometry
@@ -181,7 +181,7 @@ def kernel_request(model: SimModel, dtype=torch.float64) -> Optional[KernelReque
     fmin, fmax, smin, smax = model.roi
     pixels = max(0, fmax - fmin + 1) * max(0, smax - smin + 1)
     if (not _compilable(geometry, sf.interpolate, sf.grid)
-            or pixels * iterations_per_pixel(model) < AUTO_USE_MIN_ITERATIONS):
+            or pixels * iterations_per_pixel(model) < STORED_USE_MIN_ITERATIONS):
         return None
     return compiled_request(lattice_spec(model), _dtype(dtype), has_ok=geometry.dmin_m > 0.0,
                             has_grid=sf.grid is not None, orientations=model.orientations.shape[0])

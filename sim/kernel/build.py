@@ -104,7 +104,7 @@ def _command(request: KernelRequest):
     root = str(kernel_cache.cache_root())
     env = dict(os.environ, NANOBRAGG_KERNEL_CACHE=root)
     # The child imports this very package, whatever its working folder.
-    here = str(Path(__file__).resolve().parent.parent)
+    here = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
     return [sys.executable, "-m", "sim.kernel.build", "--cache", root, request.to_json()], env
 

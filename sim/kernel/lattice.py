@@ -44,12 +44,17 @@ class LatticeSpec:
     water: bool
 
 
-def miller_components(scattering: torch.Tensor, axes: torch.Tensor) -> torch.Tensor:
+def miller_components(scattering: torch.Tensor, axes: torch.Tensor, samples_last: bool = False) -> torch.Tensor:
     """h, k, l as one (Q, 3M) matrix product, columns grouped by axis (h | k | l).
 
     ``scattering`` (Q, 3) in 1/m; ``axes`` (3, 3M) with axes[j, i M + m] = component j of
-    cell axis i (a, b, c) of orientation m, in metres.
+    cell axis i (a, b, c) of orientation m, in metres. ``samples_last``: the same values
+    stored as (3M, Q) (a transposed view): BLAS runs the inner dimension of 3 in that
+    order several times faster, and every later elementwise step on an axis block then
+    reads contiguous memory (eager runs); compiled kernels vectorize along the orientations.
     """
+    if samples_last:
+        return torch.mm(axes.T, scattering.T).T
     return scattering @ axes
 
 
@@ -59,17 +64,31 @@ def _split(t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     return t[:, :m], t[:, m:2 * m], t[:, 2 * m:]
 
 
+#: Taylor coefficients of 3 (sin x / x - cos x) / x^2 in x^2: (-1)^n 3 (2n + 2) / (2n + 3)!;
+#: six terms reach float32 precision for x^2 < 1 (the next is below 1e-10).
+_SINC3_TAYLOR = [(-1) ** n * 3.0 * (2 * n + 2) / math.factorial(2 * n + 3) for n in range(6)]
+
+
 def sinc3(x: torch.Tensor) -> torch.Tensor:
     """Sphere transform 3 (sin x / x - cos x) / x^2, 1 at 0 (nanoBragg's sinc3).
 
-    Always evaluated in float64: near a Bragg peak (small x) the difference cancels to a
-    few digits, and in float32 it is 0 there, which blanks the brightest pixels.
+    Near a Bragg peak (small x) the difference cancels to a few digits. float64 evaluates
+    the C's formula as the C does. In float32 that would give 0 there and blank the
+    brightest pixels, so below x = 1 its Taylor series is used (within a few float32
+    ulps of the float64 formula, where that is accurate: x above about 1e-4), above it
+    the formula, whose terms no longer cancel much.
     """
-    if x.dtype != torch.float64:
-        return sinc3(x.to(torch.float64)).to(x.dtype)
     safe = torch.where(x == 0, torch.ones_like(x), x)
-    value = 3.0 * (torch.sin(safe) / safe - torch.cos(safe)) / (safe * safe)
-    return torch.where(x == 0, torch.ones_like(x), value)
+    if x.dtype == torch.float64:
+        value = 3.0 * (torch.sin(safe) / safe - torch.cos(safe)) / (safe * safe)
+        return torch.where(x == 0, torch.ones_like(x), value)
+    x2 = x * x
+    small = x2 < 1.0
+    series = torch.full_like(x2, _SINC3_TAYLOR[-1])
+    for c in reversed(_SINC3_TAYLOR[:-1]):
+        series = series.mul_(x2).add_(c)
+    formula = 3.0 * (torch.sin(safe) / safe - torch.cos(safe)) / (safe * safe)
+    return torch.where(small, series, formula)
 
 
 def cos_pi(d: torch.Tensor) -> torch.Tensor:
@@ -142,14 +161,20 @@ def nearest_cell_factor(h0_blocks, grid: torch.Tensor, mins: torch.Tensor, defau
     """F of the nearest whole (h, k, l) from the table, (Q, M); default_F (a number, or a
     0-d tensor in compiled kernels) outside it.
 
-    ``h0_blocks``: the three (Q, M) index blocks h0, k0, l0.
+    ``h0_blocks``: the three (Q, M) index blocks h0, k0, l0. Table indices are int32 (grids
+    stay below 2^31 cells, ``sim.io.hkl.MAX_GRID_CELLS``); an index is inside its axis when
+    clamping it to the axis leaves it unchanged, and the clamped ones address the table.
+    An index beyond int32 (or NaN) converts to INT32_MIN on x86, which is outside.
     """
-    idx = [block - mins[i] for i, block in enumerate(h0_blocks)]
-    inside = ((idx[0] >= 0) & (idx[0] < grid.shape[0]) & (idx[1] >= 0) & (idx[1] < grid.shape[1])
-              & (idx[2] >= 0) & (idx[2] < grid.shape[2]))
-    flat = (idx[0] * grid.shape[1] + idx[1]) * grid.shape[2] + idx[2]
-    flat = torch.where(inside, flat, torch.zeros_like(flat)).long()
-    values = grid.reshape(-1).to(idx[0].dtype)[flat]
+    index, inside = None, None
+    for axis, block in enumerate(h0_blocks):
+        n = grid.shape[axis]
+        wanted = (block - mins[axis]).to(torch.int32)
+        clamped = wanted.clamp(0, n - 1)
+        ok = clamped == wanted
+        inside = ok if inside is None else inside.logical_and_(ok)
+        index = clamped if index is None else index.mul_(n).add_(clamped)
+    values = grid.reshape(-1).to(h0_blocks[0].dtype).index_select(0, index.reshape(-1)).view(index.shape)
     return torch.where(inside, values, default_F)
 
 
@@ -198,14 +223,15 @@ def lattice_contributions(spec: LatticeSpec, h: torch.Tensor, ok: Optional[torch
 
 def lattice_terms(spec: LatticeSpec, scattering: torch.Tensor, axes: torch.Tensor, ok: Optional[torch.Tensor],
                   reciprocal_A: torch.Tensor, grid: Optional[torch.Tensor], mins: torch.Tensor,
-                  cell_factor=None, keep: bool = False, cos=cos_pi):
+                  cell_factor=None, keep: bool = False, cos=cos_pi, samples_last: bool = True):
     """Sum over orientations of F_cell^2 F_latt^2 per sample, (Q,); with ``keep`` also the parts.
 
     ``scattering`` (Q, 3); ``ok`` (Q,) marks samples not skipped by -dmin (None: all).
     ``cell_factor(h, h0)`` overrides the table lookup (interpolation; h, h0 as (3, Q, M)).
     Parts (``lattice_contributions``): hkl_frac, hkl_rounded (3, Q, M); the others (Q, M).
+    ``samples_last``: memory layout of the Miller indices (``miller_components``).
     """
-    h = miller_components(scattering, axes)
+    h = miller_components(scattering, axes, samples_last)
     result = lattice_contributions(spec, h, None if ok is None else ok[:, None], reciprocal_A, grid, mins,
                                    cell_factor, keep, cos)
     if not keep:

@@ -117,7 +117,7 @@ class OrientationsModule(torch.nn.Module):
         r = self.request
         ok, grid = _optional(optional, r.has_ok, r.has_grid)
         return lattice_terms(_runtime_spec(r.spec, scalars), scattering, axes, ok, reciprocal_A, grid, mins,
-                             cos=cos_pi_polynomial)
+                             cos=cos_pi_polynomial, samples_last=False)
 
 
 class SourcesModule(torch.nn.Module):
