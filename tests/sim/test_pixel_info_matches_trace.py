@@ -82,3 +82,16 @@ def test_curved_detector_hover_hkl_is_the_curved_trace_hkl(monkeypatch):
     assert not np.allclose(flat, curved, rtol=1e-3)
     np.testing.assert_allclose(curved, trace_pixel(config, 10, 20, model=model, device="cpu").first("hkl_frac"),
                                rtol=RTOL)
+
+
+def test_with_odd_oversampling_the_hover_is_the_middle_sub_pixel(monkeypatch):
+    """An odd number of sub-pixels puts one at the pixel centre: its trace block is the readout."""
+    case = load_case("curved_point_pixel")
+    monkeypatch.chdir(case.inputs)
+    config = parse_args(case.c_args + ["-oversample", "3", "-mosaic", "0", "-phisteps", "1", "-osc", "0",
+                                       "-thick", "0"]).config
+    model = build_model(config)
+    traced = trace_pixel(config, 10, 20, model=model, device="cpu")
+    middle = [tuple(i) for i in traced.values("subpixel_index")].index((0.0, 1.0, 1.0))
+    np.testing.assert_allclose(pixel_info(model, 10, 20).hkl, traced.values("hkl_frac")[middle], rtol=RTOL)
+    assert not np.allclose(pixel_info(model, 10, 20).hkl, traced.first("hkl_frac"), rtol=1e-6)
