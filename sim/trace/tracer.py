@@ -50,7 +50,7 @@ class TraceContext:
     setup: Dict[str, object]
     first_sample: Optional[Tuple[Tuple[int, ...], torch.Tensor]] = None
     index: Optional[Tuple[int, int, int]] = None
-    _read: Dict[str, torch.Tensor] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _cache: Dict[str, torch.Tensor] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def subpixel(self, name: str) -> torch.Tensor:
         """The tap at this sub-pixel (S, M[, 3] as tapped)."""
@@ -58,10 +58,10 @@ class TraceContext:
 
     def tap(self, name: str) -> torch.Tensor:
         """The tap's value here: this sub-pixel's first source and orientation."""
-        if name not in self._read:  # the print conditions ask for some taps many times
+        if name not in self._cache:  # the print conditions ask for some taps many times
             value = self.taps[name]
-            self._read[name] = self._at(name, value.dim() - (BY_NAME[name].kind in VECTOR_KINDS))
-        return self._read[name]
+            self._cache[name] = self._at(name, value.dim() - (BY_NAME[name].kind in VECTOR_KINDS))
+        return self._cache[name]
 
     def _at(self, name: str, dims: int) -> torch.Tensor:
         """The tap indexed in its first ``dims`` dimensions at this place (0 past the sub-pixel;
