@@ -10,7 +10,7 @@ domain 0), then the final block, as the C program prints them.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Dict, Optional, Tuple
 
 import torch
@@ -22,8 +22,8 @@ from sim.model.resolved import SimModel, build_model
 from sim.model.first_sample import first_sample_index, orientations_at
 from sim.simulator import _dtype, default_device, kernel_inputs, roi_row_chunks
 from sim.trace.record import TraceRecord
-from sim.trace.schema import (BY_NAME, FINAL, GEOMETRY, MODEL, DERIVED, PIXEL, QUANTITIES, SETUP, TAP,
-                              VECTOR_KINDS, Quantity)
+from sim.trace.schema import (BY_NAME, DERIVED, FINAL, FINAL_NAMES, GEOMETRY, GEOMETRY_NAMES, MODEL, PIXEL,
+                              PIXEL_NAMES, SETUP, TAP, VECTOR_KINDS, Quantity)
 
 
 def _values(x) -> tuple:
@@ -50,21 +50,25 @@ class TraceContext:
     setup: Dict[str, object]
     first_sample: Optional[Tuple[Tuple[int, ...], torch.Tensor]] = None
     index: Optional[Tuple[int, int, int]] = None
+    _cache: Dict[str, torch.Tensor] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def subpixel(self, name: str) -> torch.Tensor:
-        """The tap at this sub-pixel (S, M[, 3] as tapped); a size-1 dimension serves every index."""
-        value = self.taps[name]
-        if self.index is None:
-            return value[0]
-        return value[tuple(min(i, n - 1) for i, n in zip((0,) + self.index, value.shape))]
+        """The tap at this sub-pixel (S, M[, 3] as tapped)."""
+        return self._at(name, 4 if self.index is not None else 1)
 
     def tap(self, name: str) -> torch.Tensor:
         """The tap's value here: this sub-pixel's first source and orientation."""
-        value = self.subpixel(name)
-        rank = 1 if BY_NAME[name].kind in VECTOR_KINDS else 0
-        while value.dim() > rank:
-            value = value[0]
-        return value
+        if name not in self._cache:  # the print conditions ask for some taps many times
+            value = self.taps[name]
+            self._cache[name] = self._at(name, value.dim() - (BY_NAME[name].kind in VECTOR_KINDS))
+        return self._cache[name]
+
+    def _at(self, name: str, dims: int) -> torch.Tensor:
+        """The tap indexed in its first ``dims`` dimensions at this place (0 past the sub-pixel;
+        a dimension of size 1 serves every index)."""
+        value = self.taps[name]
+        place = (0,) + (self.index or ()) + (0,) * dims
+        return value[tuple(min(i, n - 1) for i, n in zip(place[:dims], value.shape))]
 
     def whole(self, name: str) -> torch.Tensor:
         """The tap over this whole pixel, (T, O, O[, S[, M]][, 3])."""
@@ -114,10 +118,14 @@ def _run(model: SimModel, k: KernelInputs, slow: int, fast: int) -> TraceContext
     return TraceContext(model, k, taps, dict(model.detector.geometry_trace), first_sample)
 
 
+_NAMES = {GEOMETRY: GEOMETRY_NAMES, PIXEL: PIXEL_NAMES, FINAL: FINAL_NAMES}
+
+
 def _add_block(record: TraceRecord, c: TraceContext, block: str) -> None:
     """The entries of one block, in schema order, each where the C prints it."""
-    for q in QUANTITIES:
-        if q.block != block or (q.when is not None and not q.when(c)):
+    for name in _NAMES[block]:
+        q = BY_NAME[name]
+        if q.when is not None and not q.when(c):
             continue
         value = _read(q, c)
         for v in (value if q.source.repeated else (value,)):
