@@ -118,6 +118,9 @@ class Controller(QObject):
 
     def _trace_selected(self) -> None:
         """Trace the selected pixel for the current config, ours and (if set) the C binary's."""
+        if self.state.trace_blocked:
+            self.state.set_trace_problem(self.state.trace_blocked)
+            return
         slow, fast = self.state.pixel
         options = self.state.options
         self._traced = self._run_key()

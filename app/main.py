@@ -4,7 +4,8 @@ With no arguments the window opens on the built-in example (with its C trace log
 or on the last parameters when the user chose File > Start on the last parameters, and
 simulates at once. ``--args`` opens a nanoBragg command line;
 ``--c-trace``, ``--c-image``, ``--trace``, ``--screenshot``, ``--export-trace`` and
-``--export-image`` script the rest; ``--quit`` exits when they are done (0 on success,
+``--export-image`` script the rest; ``--series`` opens a series (manifest, NXmx master or
+one numbered frame) in the series bar; ``--quit`` exits when they are done (0 on success,
 non-zero with one line on stderr otherwise).
 """
 
@@ -53,6 +54,8 @@ def parse_cli(argv: List[str]) -> argparse.Namespace:
     parser.add_argument("--export-trace", metavar="FILE", help="save the comparison (.json, .csv, .txt)")
     parser.add_argument("--export-image", metavar="FILE", help="save the image (.img .cbf .edf .tif .bin .png)")
     parser.add_argument("--window-size", metavar="WxH", type=_size, help="window size, e.g. 1800x1000")
+    parser.add_argument("--series", metavar="PATH",
+                        help="series to open: series_manifest.json, an NXmx master, or one numbered frame")
     parser.add_argument("--quit", action="store_true", help="exit when the scripted steps are done")
     return parser.parse_args(argv)
 
@@ -155,6 +158,7 @@ def open_window(options, settings: Settings, batch: bool = False):
     if c_trace is None and parsed.config == example_config():
         c_trace = str(example_trace_log())
     record = None if c_trace is None else load_trace_log(c_trace)
+    series = None if options.series is None else _open_series(options.series)
     from .controller import Controller
     from .state import CTrace, RunOptions, ViewerState
     from .widgets.main_window import MainWindow
@@ -169,7 +173,18 @@ def open_window(options, settings: Settings, batch: bool = False):
     if options.c_binary is not None:
         window.set_c_binary(options.c_binary)
     controller.simulate()
+    if series is not None:
+        window.series_bar.show_series(*series)
     return window
+
+
+def _open_series(path: str):
+    from sim.series.reader import open_any
+
+    try:
+        return open_any(path)
+    except InputError as err:
+        raise InputError(f"--series: {err}") from None
 
 
 def _initial_args(options, settings: Settings):

@@ -79,6 +79,8 @@ class ViewerState:
         self.pixel: Optional[Pixel] = None
         self.our_trace: Optional[TraceRecord] = None
         self.trace_problem: Optional[str] = None
+        #: Why the image on show cannot be traced (a series without its nanoBragg line).
+        self.trace_blocked: Optional[str] = None
         self.c_trace: Optional[CTrace] = None
         self.comparison: Optional[Comparison] = None
         self.reference: Optional[ReferenceImage] = None
@@ -123,6 +125,7 @@ class ViewerState:
 
     def set_config(self, config: SimConfig) -> None:
         if config != self.config:
+            self.trace_blocked = None
             self.config = config
             self.config_changed.emit(config)
             self._update_comparison()
@@ -168,6 +171,14 @@ class ViewerState:
             self.pixel = record.pixel
             self.pixel_changed.emit(self.pixel)
         self.trace_changed.emit(record)
+        self._update_comparison()
+
+    def block_traces(self, reason: str) -> None:
+        """Nothing on show can be traced until a config is set: drop our trace, say why."""
+        self.trace_blocked = reason
+        self.our_trace = None
+        self.trace_problem = reason if self.pixel is not None else None
+        self.trace_changed.emit(None)
         self._update_comparison()
 
     def set_trace_problem(self, message: str) -> None:

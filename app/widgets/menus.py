@@ -74,7 +74,7 @@ def _file_menu(window, a: WindowActions) -> None:
     a.add(menu, "Open image to &view\u2026", window.view_image_dialog, ["Ctrl+Shift+O"],
           "Any image fabio reads, or raw float32 (shape from <rows>x<cols> in its name)")
     a.add(menu, "Open &series\u2026", window.series_bar.open_dialog, [],
-          "A series written by python -m sim series (its series_manifest.json): frame slider and playback")
+          "A series: its series_manifest.json, an NXmx master or one numbered CBF/SMV frame: frame slider and playback")
     a.recent_menu = menu.addMenu("Open &recent")
     menu.addSeparator()
     a.add(menu, "&Export image\u2026", window.export_image_dialog, ["Ctrl+E"],

@@ -1,21 +1,21 @@
 """The series bar: a frame slider with playback over a series written by ``python -m sim series``.
 
-Opening a manifest (``series_manifest.json``) shows its frames one at a time: moving the
-slider reads that frame's file and shows it (the C view), and makes the frame's own config
-(its phi range, or its shot orientation) the current one, so a click traces the pixel in
-that frame. Reading and configs come from ``sim.series.reader``; nothing here computes.
+Opening a manifest (``series_manifest.json``), an NXmx master or one numbered CBF/SMV frame
+shows the series' frames one at a time: moving the slider reads that frame's file and shows
+it (the C view) with its phi range. With a manifest the frame's own config (its phi range,
+or its shot orientation) becomes the current one, so a click traces the pixel in that frame;
+frames read from their files alone cannot be re-simulated, and a click says so. Reading and
+configs come from ``sim.series.reader``; nothing here computes.
 """
 
 from __future__ import annotations
-
-from typing import Optional
 
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from sim.errors import InputError
 from sim.series.manifest import MANIFEST
-from sim.series.reader import WrittenSeries, open_series
+from sim.series.reader import open_any
 
 from ..display import THEIRS
 from ..image_compare import COUNTS, PHOTONS, SMV_SUFFIXES, ReferenceImage
@@ -34,7 +34,7 @@ class SeriesBar(QWidget):
     def __init__(self, state, display, parent=None) -> None:
         super().__init__(parent)
         self.state, self.display = state, display
-        self.series: Optional[WrittenSeries] = None
+        self.series = None  # a sim.series.reader series (WrittenSeries, or frames read from files)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.play_button = QPushButton("Play")
         self.play_button.setCheckable(True)
@@ -50,33 +50,42 @@ class SeriesBar(QWidget):
         self.setEnabled(False)
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a series", "", f"Series manifest ({MANIFEST});;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a series", "",
+            f"Series ({MANIFEST} *.h5 *.nxs *.cbf *.img);;All files (*)")
         if path:
             self.open(path)
 
     def open(self, path: str) -> bool:
-        """Open the series of manifest ``path`` at its first frame."""
+        """Open the series ``path`` belongs to (a manifest, an NXmx master, one numbered
+        frame) at that frame."""
         try:
-            series = open_series(path)
+            series, index = open_any(path)
         except InputError as err:
             self.error.emit(str(err))
             return False
+        self.show_series(series, index)
+        return True
+
+    def show_series(self, series, index: int = 0) -> None:
+        """Show an opened ``sim.series.reader`` series at frame ``index``."""
         self.set_playing(False)
         self.series = series
         self.setEnabled(True)
         self.slider.blockSignals(True)
         self.slider.setRange(0, series.count - 1)
-        self.slider.setValue(0)
+        self.slider.setValue(index)
         self.slider.blockSignals(False)
-        self.show_frame(0)
+        self.show_frame(index)
         self.opened.emit()
-        return True
 
     def show_frame(self, index: int) -> None:
-        """Show frame ``index`` and make its config the current one."""
+        """Show frame ``index`` and make its config the current one (or, for frames alone,
+        stop traces, saying why)."""
         series = self.series
         try:
             data = series.read_frame(index)
+            label = series.label(index)
         except InputError as err:
             self.set_playing(False)
             self.error.emit(str(err))
@@ -85,8 +94,13 @@ class SeriesBar(QWidget):
         units = COUNTS if path.suffix in SMV_SUFFIXES else PHOTONS
         self.state.set_reference(ReferenceImage(data, str(path), units))
         self.display.update(view=THEIRS)
-        self.state.set_config(series.config(index))
-        self.label.setText(series.label(index))
+        config = series.config(index)
+        if config is None:
+            self.state.block_traces(series.untraceable)
+        else:
+            self.state.trace_blocked = None
+            self.state.set_config(config)
+        self.label.setText(label if config is not None else f"{label} (frames only: no trace)")
 
     def set_playing(self, playing: bool) -> None:
         self.play_button.blockSignals(True)

@@ -83,7 +83,7 @@ def export_image(path, image: np.ndarray, model, fmt: Optional[str] = None,
         photons = image if noise_seed is None else noise_counts(image, model, noise_seed)
         write_float_image(path, np.asarray(photons, dtype=np.float32), fmt, geometry_header(model))
         return fmt
-    counts, overload = _export_counts(fmt, image, model, noise_seed=noise_seed)
+    counts, overload = export_counts(fmt, image, model, noise_seed=noise_seed)
     if fmt == "nxmx":
         from sim.export.nxmx import write_nxmx
 
@@ -99,15 +99,23 @@ def export_image(path, image: np.ndarray, model, fmt: Optional[str] = None,
     return fmt
 
 
-def _export_counts(fmt: str, image: np.ndarray, model, scale: Optional[float] = None,
-                   noise_seed: Optional[int] = None) -> Tuple[np.ndarray, int]:
-    """The integer pixels a file of ``fmt`` holds (no ADC offset) and their overload value."""
+def export_counts(fmt: str, image: np.ndarray, model, scale: Optional[float] = None,
+                  noise_seed: Optional[int] = None) -> Tuple[np.ndarray, int]:
+    """The integer pixels a file of ``fmt`` (nxmx, cbf, smv) holds and their overload value:
+    every export and every series frame, without ADC offset (:data:`EXPORT_ADC_OFFSET`).
+    ``noise_seed``: the C's ``-noisefile`` Poisson draw in photons, else photons x scale."""
+    overload = export_overload(fmt, noise_seed is not None)
     if noise_seed is not None:
         counts = noise_counts(image, model, noise_seed)
-        return (counts if fmt == "smv" else counts.astype(np.int32)), MAX_COUNT
+        return (counts if fmt == "smv" else counts.astype(np.int32)), overload
     if fmt == "smv":
-        return smv_counts(image, model, scale, EXPORT_ADC_OFFSET), MAX_COUNT
-    return int32_counts(image, model, scale, EXPORT_ADC_OFFSET), MAX_COUNT_INT32
+        return smv_counts(image, model, scale, EXPORT_ADC_OFFSET), overload
+    return int32_counts(image, model, scale, EXPORT_ADC_OFFSET), overload
+
+
+def export_overload(fmt: str, noisy: bool) -> int:
+    """The largest count a file of ``fmt`` can hold: 16-bit for SMV and noise images."""
+    return MAX_COUNT if noisy or fmt == "smv" else MAX_COUNT_INT32
 
 
 def export_sweep(path, images: Sequence[np.ndarray], model, phi_starts_deg: Sequence[float],
@@ -126,7 +134,7 @@ def export_sweep(path, images: Sequence[np.ndarray], model, phi_starts_deg: Sequ
         raise InputError(f"a sweep is written as {', '.join(SWEEP_FORMATS)}, not {fmt}", str(path))
     geom = export_geometry(model)
     scale = int_scale(np.max(np.stack(images), axis=0), model)
-    stack = [_export_counts(fmt, image, model, scale)[0] for image in images]
+    stack = [export_counts(fmt, image, model, scale)[0] for image in images]
     geoms = [geom.with_phi(start, osc_deg) for start in phi_starts_deg]
     if fmt == "nxmx":
         from sim.export.nxmx import write_nxmx
@@ -155,4 +163,4 @@ def _checked_format(path, fmt: Optional[str]) -> str:
 
 __all__ = ["FORMATS", "SWEEP_FORMATS", "format_for_path", "check_export_path", "export_image",
            "export_sweep", "smv_counts", "cbf_counts", "int32_counts", "int_scale", "noise_counts",
-           "geometry_header", "EXPORT_ADC_OFFSET"]
+           "geometry_header", "EXPORT_ADC_OFFSET", "export_counts", "export_overload"]

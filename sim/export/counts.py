@@ -5,7 +5,8 @@ offset is added (the C's ``-adc`` unless one is given), pixels outside the ROI a
 keeps the C's 16-bit ceiling; CBF and NeXus hold 32-bit integers, so bright pixels are not
 clipped there.
 
-The exports for DIALS add no offset (:data:`EXPORT_ADC_OFFSET`): no dxtbx reader that builds
+The files for DIALS (``--export`` and every series frame, through ``sim.export.export_counts``)
+add no offset (:data:`EXPORT_ADC_OFFSET`): no dxtbx reader that builds
 the exact geometry of these files (``FormatNXmx``, ``FormatCBFFull``, the d*TREK
 ``FormatSMVRigakuSaturn``) reads a pedestal, so a file's counts minus DIALS's pedestal (0)
 are the photons times the scale only when the file carries none.

@@ -7,7 +7,8 @@
 - ``manifest``: the manifest and the completion log that make a series resumable;
 - ``runner``: a run in this process; ``cluster``: the same on Dask;
 - ``cli``: the command line; ``progress``: its progress line; ``sampling``: automatic phi steps;
-- ``reader``: a written series read back (each frame's config and image), for the viewer.
+- ``reader``: a written series read back (each frame's config and image), for the viewer;
+- ``image_files``: a series read from its image files alone (NXmx master, numbered frames).
 
 No Qt. Dask is optional (the ``dask`` extra).
 """

@@ -201,6 +201,7 @@ def describe(d: SeriesDescription, out_dir: Path) -> str:
     what = (f"rotation sweep of {d.count} frames, {d.osc_deg:g} deg each from phi {d.phi_start_deg:g} "
             f"in {d.phi_steps} phi steps" if d.kind == "sweep" else
             f"{d.count} serial shots (random orientations, seed {d.shot_seed})")
-    noise = (f"noise-free, counts = photons x {d.config().output.intfile_scale:g} + ADC" if d.noise_seed is None
+    noise = (f"noise-free, counts = photons x {d.config().output.intfile_scale:g}" if d.noise_seed is None
              else f"Poisson noise from seed {d.noise_seed}")
+    noise += " (no ADC offset, as every export)"
     return f"series: {what}, {d.dtype}, {noise}, {d.format} files in {out_dir}"

@@ -1,6 +1,7 @@
 """Reading a written series back: its manifest, each frame's config and each frame's image.
 
-A viewer (or a script) opens ``DIR/series_manifest.json`` with ``open_series``; frame k's
+A viewer (or a script) opens ``DIR/series_manifest.json`` with ``open_series``, or any
+series file with ``open_any`` (an NXmx master, one numbered frame); frame k's
 config is the plain nanoBragg run that made it (``frames.frame_config``) and its image is
 read from its own file (numbered CBF or SMV, or the NXmx data file ``series_0000k.h5``),
 in counts as written. No torch, no Qt.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, ClassVar, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -20,6 +21,9 @@ from sim.series.description import SeriesDescription
 from sim.series.frames import FrameParams, frame_config
 from sim.series.manifest import MANIFEST, read_description, read_frames
 
+#: Suffixes of NXmx (HDF5) masters.
+NXMX_SUFFIXES = (".h5", ".nxs", ".hdf5", ".nx5")
+
 
 @dataclass(frozen=True)
 class WrittenSeries:
@@ -28,6 +32,8 @@ class WrittenSeries:
     description: SeriesDescription
     folder: Path
     entries: Tuple[Dict[str, Any], ...]
+    #: Every frame can be re-simulated (its config is the manifest's): nothing stops a trace.
+    untraceable: ClassVar[Optional[str]] = None
 
     @property
     def count(self) -> int:
@@ -49,6 +55,15 @@ class WrittenSeries:
     def read_frame(self, index: int) -> np.ndarray:
         """Frame ``index``'s image (slow, fast) in counts, as float64."""
         return read_frame_file(self.path(index))
+
+    def index_of(self, path: Path) -> Optional[int]:
+        """The frame whose file ``path`` is (0 for the NXmx master); None if none."""
+        from sim.series.writers import MASTER
+
+        if Path(path).name == MASTER and self.description.format == "nxmx":
+            return 0
+        names = [entry["file"] for entry in self.entries]
+        return names.index(Path(path).name) if Path(path).name in names else None
 
     def label(self, index: int) -> str:
         """What sets the frame apart: its phi range (sweep) or orientation (shots)."""
@@ -84,6 +99,31 @@ def open_series(manifest: Path) -> WrittenSeries:
     except TypeError as err:
         raise InputError(f"damaged frame entry ({err})", str(folder / MANIFEST)) from None
     return series
+
+
+def open_any(path: Path) -> Tuple[Any, int]:
+    """The series ``path`` belongs to and the index of its frame (0 for a master or manifest).
+
+    A manifest (or its folder) gives the traceable series it describes, as does any of its
+    files when the manifest lies beside them; otherwise an NXmx master or one numbered
+    CBF/SMV frame gives the frames alone (``sim.series.image_files``).
+    """
+    from sim.series.image_files import open_numbered, open_nxmx
+
+    path = Path(path)
+    if path.is_dir() or path.name == MANIFEST:
+        return open_series(path), 0
+    if not path.is_file():
+        raise InputError("no such file", str(path))
+    if (path.parent / MANIFEST).is_file():
+        series = open_series(path.parent)
+        index = series.index_of(path)
+        if index is not None:
+            return series, index
+    if path.suffix.lower() in NXMX_SUFFIXES:
+        return open_nxmx(path), 0
+    numbered = open_numbered(path)
+    return numbered, numbered.paths.index(path)
 
 
 def read_frame_file(path: Path) -> np.ndarray:

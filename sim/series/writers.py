@@ -33,39 +33,28 @@ class FrameWriter(Protocol):
 
 class _NumberedFrames:
     """One numbered file per frame (``series_00001<suffix>``), geometry and phi range in its
-    header (``sim.export``), counts as the C program's: ``-noisefile`` with the frame's noise
-    seed, else ``-intfile`` (``-scale`` or the C's per-image auto scale)."""
+    header (``sim.export``), counts as every export's (``sim.export.export_counts``): the
+    C's ``-noisefile`` Poisson draw with the frame's noise seed, else its ``-intfile``
+    scaling (``-scale`` or the C's per-image auto scale), with no ADC offset, which no
+    DIALS reader of these files would subtract (the headers say 0)."""
 
     suffix = ""
+    fmt = ""
 
     def open(self, description: SeriesDescription, out_dir: Path) -> None:
         self.description, self.out_dir = description, Path(out_dir)
 
     def write_frame(self, index: int, image: np.ndarray, params: FrameParams, model) -> List[Path]:
+        from sim.export import export_counts
         from sim.export.frames import export_geometry
 
         path = self.out_dir / frame_name(index, self.suffix)
         geometry = export_geometry(model)
         if params.phi_start_deg is not None:  # the frame's range, not its first phi sample
             geometry = geometry.with_phi(params.phi_start_deg, params.osc_deg)
-        self._write(path, index, self._counts(image, params, model), geometry, model)
+        counts, overload = export_counts(self.fmt, image, model, noise_seed=params.noise_seed)
+        self._write(path, index, counts, overload, geometry)
         return [path]
-
-    def _counts(self, image: np.ndarray, params: FrameParams, model) -> np.ndarray:
-        if params.noise_seed is None:
-            return self._scaled(image, model)
-        from sim.c_numerics.noise import poisson_noise_image
-        from sim.io.outputs import roi_mask
-
-        counts, _, _ = poisson_noise_image(np.asarray(image, dtype=np.float32), params.noise_seed,
-                                           model.config.output.adc_offset, roi_mask(model))
-        return counts
-
-    def _scaled(self, image, model):
-        """Noiseless counts: 32-bit, as CBF and NXmx hold them (SMV has its own)."""
-        from sim.export.counts import int32_counts
-
-        return int32_counts(image, model)
 
     def close(self) -> None:
         pass
@@ -74,36 +63,34 @@ class _NumberedFrames:
 class SmvFrameWriter(_NumberedFrames):
     """``series_00001.img``...: SMV with the d*TREK geometry header DIALS reads exactly."""
 
-    suffix = ".img"
+    suffix, fmt = ".img", "smv"
 
     def frame_bytes(self, spixels: int, fpixels: int) -> int:
         return 2048 + 2 * spixels * fpixels
 
-    def _scaled(self, image, model):
-        from sim.export.counts import smv_counts
-
-        return smv_counts(image, model)
-
-    def _write(self, path, index, counts, geometry, model) -> None:
+    def _write(self, path, index, counts, overload, geometry) -> None:
+        from sim.export.counts import EXPORT_ADC_OFFSET
         from sim.export.smv import write_dials_smv
 
-        write_dials_smv(path, counts, geometry, model.config.output.adc_offset)
+        write_dials_smv(path, counts, geometry, EXPORT_ADC_OFFSET)
 
 
 class CbfFrameWriter(_NumberedFrames):
     """``series_00001.cbf``...: full imgCIF CBF (32-bit counts, detector, beam and goniometer
     axes), which dials.import takes as one sweep."""
 
-    suffix = ".cbf"
+    suffix, fmt = ".cbf", "cbf"
 
     def frame_bytes(self, spixels: int, fpixels: int) -> int:
         return 8192 + 4 * spixels * fpixels
 
-    def _write(self, path, index, counts, geometry, model) -> None:
+    def _write(self, path, index, counts, overload, geometry) -> None:
         from sim.export.cbf import cbf_bytes
+        from sim.export.counts import EXPORT_ADC_OFFSET
         from sim.export.files import write_bytes
 
-        write_bytes(path, cbf_bytes(np.asarray(counts, dtype=np.int32), geometry, frame_number=index + 1))
+        write_bytes(path, cbf_bytes(np.asarray(counts, dtype=np.int32), geometry, frame_number=index + 1,
+                                    overload=overload, adc_offset=EXPORT_ADC_OFFSET))
 
 
 class NxmxFrameWriter(_NumberedFrames):
@@ -112,17 +99,18 @@ class NxmxFrameWriter(_NumberedFrames):
     Workers write only their frames' own files; ``close`` (in the one coordinating process)
     writes the master, which reads a frame not yet written as zeros."""
 
-    suffix = ".h5"
+    suffix, fmt = ".h5", "nxmx"
 
     def frame_bytes(self, spixels: int, fpixels: int) -> int:
         return 16384 + 4 * spixels * fpixels
 
-    def _write(self, path, index, counts, geometry, model) -> None:
+    def _write(self, path, index, counts, overload, geometry) -> None:
         from sim.export.nxmx import write_nxmx_frame
 
         write_nxmx_frame(path, counts)
 
     def close(self) -> None:
+        from sim.export import export_overload
         from sim.model.beam import fluence_per_m2
         from sim.export.frames import export_geometry
         from sim.export.nxmx import write_nxmx_master
@@ -136,7 +124,8 @@ class NxmxFrameWriter(_NumberedFrames):
         starts = [p.phi_start_deg if p.phi_start_deg is not None else geometry.phi_start_deg for p in params]
         misset = None if d.kind == "sweep" else np.array([p.misset_deg for p in params])
         write_nxmx_master(self.out_dir / MASTER, geometry, [frame_name(i, self.suffix) for i in range(d.count)],
-                          (geometry.spixels, geometry.fpixels), starts, d.osc_deg, misset)
+                          (geometry.spixels, geometry.fpixels), starts, d.osc_deg, misset,
+                          export_overload(self.fmt, d.noise_seed is not None))
 
 
 #: The NXmx series' master file (the one to give to dials.import).

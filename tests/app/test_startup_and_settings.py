@@ -16,7 +16,7 @@ from tests.app.helpers import hover_pixel, wait_idle
 
 
 def _options(**given):
-    names = ("args", "c_trace", "c_image", "c_binary")
+    names = ("args", "c_trace", "c_image", "c_binary", "series")
     return argparse.Namespace(**{n: given.get(n) for n in names})
 
 

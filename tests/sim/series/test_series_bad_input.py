@@ -4,6 +4,7 @@ frame is computed."""
 from __future__ import annotations
 
 import shutil
+import tempfile
 import time
 from collections import namedtuple
 
@@ -69,3 +70,38 @@ def test_a_scheduler_that_does_not_answer_is_reported_within_10_s(tmp_path):
     assert run.rc == 2
     assert run.err.strip().count("\n") == 0
     assert "--scheduler tcp://127.0.0.1:9: no Dask scheduler answers there within" in run.err
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused(tmp_path, capsys, monkeypatch):
+    """A folder without write permission (simulated: the tests may run as root, who may
+    write anywhere): one line naming it, before any frame or manifest is written."""
+    out = tmp_path / "locked"
+    out.mkdir()
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    assert series_main([*LINE, "--frames", "2", "--osc", "1", "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"error: {out}: cannot write in the output folder: Permission denied"
+    assert not any(out.iterdir())
+
+
+def test_resume_with_another_description_is_refused_saying_why(tmp_path, capsys):
+    out = tmp_path / "s"
+    assert series_main([*LINE, "--frames", "2", "--osc", "1", "--format", "cbf", "--out", str(out),
+                        "--no-progress"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    capsys.readouterr()
+    assert series_main([*LINE, "-lambda", "1.2", "--frames", "2", "--osc", "1", "--format", "cbf",
+                        "--out", str(out), "--resume", "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "holds another series" in err and "wavelength_A 1.0 there, 1.2 now" in err and "\n" not in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_resume_where_there_is_no_series(tmp_path, capsys):
+    assert series_main(["--resume", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"error: {tmp_path}: --resume: no series manifest here to continue"

@@ -11,7 +11,7 @@ import json
 import h5py
 import numpy as np
 
-from sim.export.counts import int32_counts
+from sim.export.counts import EXPORT_ADC_OFFSET, int32_counts
 from sim.series.cli import build_description, split_options
 from sim.series.render import FrameRenderer
 from sim.series.runner import RunOptions, run_series
@@ -43,7 +43,7 @@ def test_nxmx_is_the_default_and_reads_back_as_the_frames_computed_here(tmp_path
     expected = []
     for index in range(4):
         image, _, model = renderer.image(index)
-        expected.append(int32_counts(image, model))
+        expected.append(int32_counts(image, model, adc_offset=EXPORT_ADC_OFFSET))
     np.testing.assert_array_equal(stack, np.stack(expected))
     np.testing.assert_array_equal(phi, [0.0, 1.0, 2.0, 3.0])
     assert stack.max() > 0

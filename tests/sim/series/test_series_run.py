@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import fabio
 import numpy as np
 import psutil
 import pytest
@@ -109,10 +110,31 @@ def test_each_frame_is_the_nanoBragg_run_of_its_own_line(tmp_path):
     line = format_args(frame_config(description.config(), params))
     alone = tmp_path / "alone"
     alone.mkdir()
-    assert run_sim(*line, "-noisefile", "frame.img", cwd=alone).rc == 0
+    assert run_sim(*line, "-adc", "0", "-noisefile", "frame.img", cwd=alone).rc == 0
     fields, pixels = read_smv(folder / "series_00002.img")
     np.testing.assert_array_equal(pixels, read_smv(alone / "frame.img")[1])
     assert float(fields["PHI"]) == 0.0 and float(fields["WAVELENGTH"]) == params.wavelength_A
+    assert fields["ADC_OFFSET"] == fields["IMAGE_PEDESTAL"] == "0"
+
+
+def test_frames_carry_no_adc_offset_as_every_export(tmp_path):
+    """A noise-free SMV sweep frame is the C's -intfile of its own line with -adc 0 (the
+    series' common -scale), not the C's default offset of 40; the CBF header says 0."""
+    args = [*SWEEP[:SWEEP.index("--frames")], "--frames", "2", "--osc", "0.5"]
+    for fmt in ("smv", "cbf"):
+        assert run_sim("series", *args, "--format", fmt, "--out", tmp_path / fmt, "--no-progress",
+                       cwd=tmp_path).rc == 0
+    description = read_description(tmp_path / "smv")
+    line = format_args(frame_config(description.config(), frame_params(description, 1)))
+    assert run_sim(*line, "-adc", "0", "-intfile", "c.img", cwd=tmp_path).rc == 0
+    fields, pixels = read_smv(tmp_path / "smv" / "series_00002.img")
+    expected = read_smv(tmp_path / "c.img")[1]
+    np.testing.assert_array_equal(pixels, expected)
+    assert expected.min() == 0 and expected.max() > 1000
+    assert fields["ADC_OFFSET"] == "0"
+    cbf = (tmp_path / "cbf" / "series_00002.cbf").read_bytes()
+    assert b"# counts: photons x scale + ADC offset 0" in cbf
+    np.testing.assert_array_equal(fabio.open(str(tmp_path / "cbf" / "series_00002.cbf")).data, expected)
 
 
 def test_a_rerun_skips_verified_frames_and_redoes_a_damaged_one(tmp_path, reference):
