@@ -73,6 +73,11 @@ def _read_table(path):
     return table
 
 
+def kept_table_path():
+    """The file whose table is kept for reuse, None when none is."""
+    return _last_table[0][0] if _last_table else None
+
+
 def interpolation_in_range(hkl: torch.Tensor, mins: torch.Tensor, grid_shape) -> torch.Tensor:
     """The C's safety test for 4-point interpolation (on fractional indices), (...,) bool."""
     ranges = torch.as_tensor(grid_shape, device=hkl.device, dtype=hkl.dtype)

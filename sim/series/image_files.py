@@ -69,8 +69,6 @@ class NumberedFrames(_FramesOnly):
         return self.paths[index]
 
     def read_frame(self, index: int) -> np.ndarray:
-        from sim.series.reader import read_frame_file
-
         return read_frame_file(self.paths[index])
 
     def phi_range_deg(self, index: int) -> PhiRange:
@@ -265,3 +263,23 @@ def _axis_ranges(handle, name: str, axis, count: int) -> Tuple[Tuple[float, floa
 def _text(value) -> str:
     value = value.item() if isinstance(value, np.ndarray) and value.size == 1 else value
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def read_frame_file(path: Path) -> np.ndarray:
+    """One frame file's image in counts: NXmx data file, CBF or SMV."""
+    path = Path(path)
+    try:
+        if path.suffix == ".h5":
+            import h5py
+
+            with h5py.File(path, "r") as handle:
+                return np.asarray(handle["entry/data/data"][0], dtype=np.float64)
+        if path.suffix == ".img":
+            from sim.io.smv import read_smv
+
+            return np.asarray(read_smv(str(path))[1], dtype=np.float64)
+        import fabio
+
+        return np.asarray(fabio.open(str(path)).data, dtype=np.float64)
+    except (OSError, KeyError, ValueError) as err:
+        raise InputError(f"cannot read frame: {err}", str(path)) from None

@@ -19,6 +19,7 @@ from sim.model.config import SimConfig
 from sim.errors import InputError
 from sim.series.description import SeriesDescription
 from sim.series.frames import FrameParams, frame_config
+from sim.series.image_files import open_numbered, open_nxmx, read_frame_file
 from sim.series.manifest import MANIFEST, read_description, read_frames
 
 #: Suffixes of NXmx (HDF5) masters.
@@ -108,7 +109,6 @@ def open_any(path: Path) -> Tuple[Any, int]:
     files when the manifest lies beside them; otherwise an NXmx master or one numbered
     CBF/SMV frame gives the frames alone (``sim.series.image_files``).
     """
-    from sim.series.image_files import open_numbered, open_nxmx
 
     path = Path(path)
     if path.is_dir() or path.name == MANIFEST:
@@ -124,23 +124,3 @@ def open_any(path: Path) -> Tuple[Any, int]:
         return open_nxmx(path), 0
     numbered = open_numbered(path)
     return numbered, numbered.paths.index(path)
-
-
-def read_frame_file(path: Path) -> np.ndarray:
-    """One frame file's image in counts: NXmx data file, CBF or SMV."""
-    path = Path(path)
-    try:
-        if path.suffix == ".h5":
-            import h5py
-
-            with h5py.File(path, "r") as handle:
-                return np.asarray(handle["entry/data/data"][0], dtype=np.float64)
-        if path.suffix == ".img":
-            from sim.io.smv import read_smv
-
-            return np.asarray(read_smv(str(path))[1], dtype=np.float64)
-        import fabio
-
-        return np.asarray(fabio.open(str(path)).data, dtype=np.float64)
-    except (OSError, KeyError, ValueError) as err:
-        raise InputError(f"cannot read frame: {err}", str(path)) from None

@@ -31,4 +31,4 @@ def test_large_tables_are_not_kept(tmp_path, monkeypatch):
     path = tmp_path / "t.hkl"
     path.write_text("0 0 0 10.0\n1 0 0 20.0\n")
     _F000(path)
-    assert structure_factors._last_table == []
+    assert structure_factors.kept_table_path() is None
