@@ -62,7 +62,8 @@ def default_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def _dtype(dtype) -> torch.dtype:
+def torch_dtype(dtype) -> torch.dtype:
+    """A torch dtype from a torch dtype or its name ("float32", "float64")."""
     if isinstance(dtype, str):
         return {"float64": torch.float64, "float32": torch.float32}[dtype]
     return dtype
@@ -177,13 +178,13 @@ def _compilable(geometry: PixelGeometry, interpolate: bool, grid) -> bool:
 def kernel_request(model: SimModel, dtype=torch.float64) -> Optional[KernelRequest]:
     """The compiled kernel a CPU run of ``model`` would use ("auto"), or None when it runs
     eagerly (too short, or needing the eager stage)."""
-    geometry, sf = pixel_geometry(model, "cpu", _dtype(dtype)), model.structure_factors
+    geometry, sf = pixel_geometry(model, "cpu", torch_dtype(dtype)), model.structure_factors
     fmin, fmax, smin, smax = model.roi
     pixels = max(0, fmax - fmin + 1) * max(0, smax - smin + 1)
     if (not _compilable(geometry, sf.interpolate, sf.grid)
             or pixels * iterations_per_pixel(model) < STORED_USE_MIN_ITERATIONS):
         return None
-    return compiled_request(lattice_spec(model), _dtype(dtype), has_ok=geometry.dmin_m > 0.0,
+    return compiled_request(lattice_spec(model), torch_dtype(dtype), has_ok=geometry.dmin_m > 0.0,
                             has_grid=sf.grid is not None, orientations=model.orientations.shape[0])
 
 
@@ -215,7 +216,7 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     keep_freed_memory()
     model = build_model(config, params) if model is None else model
     device = default_device() if device is None else torch.device(device)
-    dtype = _dtype(dtype)
+    dtype = torch_dtype(dtype)
     window = (0, model.detector.spixels, 0, model.detector.fpixels) if window is None else window
     rect = roi_rectangle(model, window)
     pixels = (rect[1] - rect[0]) * (rect[3] - rect[2])

@@ -7,7 +7,7 @@ from typing import Tuple
 import numpy as np
 
 from sim.errors import InputError
-from sim.io._files import PathLike, atomic_write, read_bytes
+from sim.io.files import PathLike, atomic_write, read_bytes
 
 _DTYPE = np.dtype("<f4")
 

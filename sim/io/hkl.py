@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.errors import InputError
-from sim.io._files import NUMBER, PathLike, parse_finite, read_lines
+from sim.io.files import NUMBER, PathLike, parse_finite, read_lines
 
 #: Grid cells beyond which an HKL file is taken for a typo rather than a real data set.
 MAX_GRID_CELLS = 200_000_000

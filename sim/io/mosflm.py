@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.errors import InputError
-from sim.io._files import PathLike, parse_finite, read_lines
+from sim.io.files import PathLike, parse_finite, read_lines
 
 _NEEDED = 9
 

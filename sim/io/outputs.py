@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.model.config import OutputConfig
 from sim.errors import InputError
-from sim.io._files import file_set
+from sim.io.files import file_set
 from sim.io.floatfile import write_float32
 from sim.io._rows import row_blocks
 from sim.io.pgm import auto_pgm_scale, write_pgm
@@ -133,7 +133,7 @@ def write_outputs(model: SimModel, image: np.ndarray, explicit_only: bool = Fals
     """Write the files the C program would write for this run; return lines to print.
 
     With ``explicit_only`` only files named on the command line are written (trace runs).
-    The files are written as one set (``sim.io._files.file_set``): each to a temporary
+    The files are written as one set (``sim.io.files.file_set``): each to a temporary
     beside its target, all renamed once the last is complete. A failed write or an
     interrupt leaves no temporary and every file that was there before unchanged.
     """

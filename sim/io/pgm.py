@@ -7,7 +7,7 @@ from typing import Optional
 
 import numpy as np
 
-from sim.io._files import PathLike, atomic_write
+from sim.io.files import PathLike, atomic_write
 from sim.io._rows import row_blocks
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim import units
 from sim.errors import InputError
-from sim.io._files import PathLike, atomic_write, read_bytes
+from sim.io.files import PathLike, atomic_write, read_bytes
 from sim.io._rows import row_blocks
 
 HEADER_BYTES = 512

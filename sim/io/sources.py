@@ -13,7 +13,7 @@ import re
 import numpy as np
 
 from sim.errors import InputError
-from sim.io._files import PathLike, parse_float, read_lines
+from sim.io.files import PathLike, parse_float, read_lines
 
 #: Columns of a source line: X, Y, Z (m), weight, wavelength (m).
 COLUMNS = ("X", "Y", "Z", "weight", "wavelength_m")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from sim.errors import InputError
-from sim.io._files import atomic_write
+from sim.io.files import atomic_write
 from sim.trace.format import format_trace
 from sim.trace.record import TraceRecord
 

@@ -20,7 +20,7 @@ from sim.model.config import SimConfig
 from sim.kernel.intensity import KernelInputs, pixel_values
 from sim.model.resolved import SimModel, build_model
 from sim.model.first_sample import first_sample_index, orientations_at
-from sim.simulator import _dtype, default_device, kernel_inputs, roi_row_chunks
+from sim.simulator import default_device, kernel_inputs, roi_row_chunks, torch_dtype
 from sim.trace.record import TraceRecord
 from sim.trace.schema import (BY_NAME, DERIVED, FINAL, FINAL_NAMES, GEOMETRY, GEOMETRY_NAMES, MODEL, PIXEL,
                               PIXEL_NAMES, SETUP, TAP, VECTOR_KINDS, Quantity)
@@ -94,7 +94,7 @@ def trace_pixel(config: SimConfig, slow: int, fast: int, device=None, dtype=torc
     model = build_model(config) if model is None else model
     check_pixel_on_detector(model, slow, fast)
     device = default_device() if device is None else torch.device(device)
-    dtype = _dtype(dtype)
+    dtype = torch_dtype(dtype)
     context = _run(model, kernel_inputs(model, device, dtype), slow, fast)
     record = TraceRecord(pixel=(slow, fast), origin="ours",
                          meta={"device": str(device), "dtype": str(dtype).replace("torch.", "")})

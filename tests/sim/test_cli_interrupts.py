@@ -17,14 +17,14 @@ from tests.sim.test_cli_main import C_DEFAULT_FILES, REPO, SMALL
 #: announced on stderr, so that the signal arrives at a known point of the set.
 _CHILD = """
 import os, sys, time
-from sim.io import _files
-stage = _files._Batch.stage
+from sim.io import files
+stage = files._Batch.stage
 def paused(self, path, data):
     stage(self, path, data)
     if len(self.staged) == int(os.environ["PAUSE_AT"]):
         print("STAGED", len(self.staged), flush=True, file=sys.stderr)
         time.sleep(60)
-_files._Batch.stage = paused
+files._Batch.stage = paused
 from sim.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """

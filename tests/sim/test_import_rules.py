@@ -67,10 +67,6 @@ def test_no_sim_module_imports_a_module_that_imports_it_back():
 
 #: Reaching into another module's private names that is allowed, each with its reason.
 PRIVATE_ALLOWED = {
-    ("sim/trace/tracer.py", "sim.simulator._dtype"):
-        "sim/trace is being rewritten by its owner; simulator needs a public dtype helper then",
-    ("sim/trace/bundle.py", "sim.io._files"):
-        "sim/trace is being rewritten by its owner; the atomic writer of sim.io is the one to use",
     ("benchmarks/bench_gpu.py", "sim.simulator._run_chunks"):
         "counts CUDA host syncs inside the chunk loop alone, which simulate() offers no hook for",
 }
