@@ -50,7 +50,7 @@ def compare_images(result, reference: ReferenceImage) -> ImageComparison:
     """Compare ``result`` (a SimResult) with ``reference``; ValueError when shapes differ."""
     ours = np.asarray(result.image, dtype=np.float64)
     if reference.units == COUNTS:
-        ours = smv_counts(result.image, result.model).astype(np.float64)
+        ours = smv_counts(result.image, result.model, adc_offset=reference.adc_offset).astype(np.float64)
     theirs = np.asarray(reference.data, dtype=np.float64)
     if ours.shape != theirs.shape:
         raise ValueError(f"the C image is {theirs.shape[0]} x {theirs.shape[1]} pixels (slow x fast)"

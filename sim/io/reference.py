@@ -33,12 +33,16 @@ class ReferenceImage:
     data: np.ndarray
     source: str
     units: str = PHOTONS
+    #: The ADC offset the file's header states (an export's ADC_OFFSET=0); None where it
+    #: states none (the C's own SMV images), so the run's -adc applies.
+    adc_offset: Optional[float] = None
 
 
 def photons_like(reference: ReferenceImage, adc_offset: float) -> Tuple[np.ndarray, Optional[str]]:
     """The image on a scale proportional to photons, and a note when it is SMV counts
     (the ADC offset removed; whole counts are not photons, so a fit may not match them
     to the golden tolerances)."""
+    adc_offset = adc_offset if reference.adc_offset is None else reference.adc_offset
     if reference.units != COUNTS:
         return reference.data, None
     return reference.data - adc_offset, ("the other image is SMV counts: compared after removing the "
@@ -51,8 +55,8 @@ def load_reference(path: str, shape: Optional[Tuple[int, int]]) -> ReferenceImag
     :func:`raw_shape`)."""
     suffix = Path(path).suffix.lower()
     if suffix in SMV_SUFFIXES:
-        _, counts = read_smv(path)
-        return ReferenceImage(counts.astype(np.float64), str(path), COUNTS)
+        fields, counts = read_smv(path)
+        return ReferenceImage(counts.astype(np.float64), str(path), COUNTS, _stated_offset(fields, path))
     if suffix in FLOAT_SUFFIXES:
         return ReferenceImage(read_float32(path, raw_shape(path, shape)), str(path), PHOTONS)
     return ReferenceImage(_read_with_fabio(path), str(path), PHOTONS)
@@ -87,3 +91,13 @@ def _read_with_fabio(path: str) -> np.ndarray:
         raise InputError("no such file", path) from None
     except Exception as err:  # fabio raises many kinds for files it cannot read
         raise InputError(f"not an image fabio can read ({type(err).__name__}: {err})", path) from None
+
+
+def _stated_offset(fields, path) -> Optional[float]:
+    text = fields.get("ADC_OFFSET")
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"ADC_OFFSET={text!r} in the header is not a number", str(path)) from None

@@ -66,6 +66,18 @@ def test_smv_c_image_is_compared_in_counts(qtbot, make_window, fast_args, tmp_pa
     assert c.max_abs_error == 0 and c.pearson_r == 1.0
 
 
+def test_an_exported_smv_image_is_compared_with_the_offset_its_header_states(qtbot, make_window, fast_args,
+                                                                             tmp_path):
+    from sim.export import export_image
+
+    window = make_window(fast_args)  # an export (or series frame) for DIALS: ADC_OFFSET=0
+    export_image(tmp_path / "frame.img", window.state.result.image, window.state.model)
+    window.open_path(str(tmp_path / "frame.img"))
+    c = window.state.image_comparison
+    assert window.state.model.config.output.adc_offset != 0
+    assert c.units == COUNTS and c.max_abs_error == 0 and c.sum_rel_error == 0
+
+
 def test_click_on_difference_map_traces_that_pixel(qtbot, make_window, fast_args, tmp_path):
     window = make_window(fast_args)
     write_float32(tmp_path / "c.bin", window.state.result.image)
