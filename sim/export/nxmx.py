@@ -51,16 +51,24 @@ def write_nxmx_frame(path, counts: np.ndarray) -> None:
         _data(entry, np.asarray(counts, dtype=np.int32)[None])
 
 
+#: The entry's field holding the nanoBragg series description (JSON) of our masters.
+SERIES_FIELD = "nanobragg_series"
+
+
 def write_nxmx_master(path, geom: ExportGeometry, frame_files: Sequence[str], shape: Tuple[int, int],
                       phi_starts_deg: Sequence[float], osc_deg: float,
-                      misset_deg: Optional[np.ndarray] = None, overload: int = 2 ** 31 - 1) -> None:
+                      misset_deg: Optional[np.ndarray] = None, overload: int = 2 ** 31 - 1,
+                      series_json: Optional[str] = None) -> None:
     """The master of a series whose frame i is ``frame_files[i]`` (a ``write_nxmx_frame``
     file, named relative to the master's folder). ``misset_deg`` (N, 3): each shot's
-    crystal orientation as nanoBragg's -misset angles (stills)."""
+    crystal orientation as nanoBragg's -misset angles (stills). ``series_json``: the series
+    description (``SERIES_FIELD``), so that the master alone can re-simulate its frames."""
     def data(entry):
         _virtual_data(entry, frame_files, shape)
         if misset_deg is not None:
             _field(entry["sample"], "misset_deg", np.asarray(misset_deg, dtype=np.float64), units="deg")
+        if series_json is not None:
+            entry[SERIES_FIELD] = series_json
 
     _write_entry(path, geom, shape, phi_starts_deg, osc_deg, overload, data)
 

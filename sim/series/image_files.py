@@ -11,6 +11,7 @@ re-simulated: ``config`` is None and ``untraceable`` says why. No torch, no Qt.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -213,6 +214,20 @@ def open_nxmx(master: Path) -> NxmxFrames:
     except (OSError, KeyError, ValueError, TypeError) as err:
         raise InputError(f"not a readable NXmx master: {err}", str(master)) from None
     return NxmxFrames(master, count, phi, misset)
+
+
+def embedded_description(master: Path) -> Optional[dict]:
+    """The series description (JSON) one of our NXmx masters carries, None for others."""
+    import h5py
+
+    from sim.export.nxmx import SERIES_FIELD
+
+    try:
+        with h5py.File(master, "r") as handle:
+            field = handle.get(f"entry/{SERIES_FIELD}")
+            return None if field is None else json.loads(_text(field[()]))
+    except (OSError, ValueError) as err:
+        raise InputError(f"not a readable NXmx master: {err}", str(master)) from None
 
 
 def _signal(handle, master: Path):

@@ -19,7 +19,7 @@ from sim.model.config import SimConfig
 from sim.errors import InputError
 from sim.series.description import SeriesDescription
 from sim.series.frames import FrameParams, frame_config
-from sim.series.image_files import open_numbered, open_nxmx, read_frame_file
+from sim.series.image_files import embedded_description, open_numbered, open_nxmx, read_frame_file
 from sim.series.manifest import MANIFEST, read_description, read_frames
 
 #: Suffixes of NXmx (HDF5) masters.
@@ -102,12 +102,21 @@ def open_series(manifest: Path) -> WrittenSeries:
     return series
 
 
+def series_from_description(description: SeriesDescription, folder: Path) -> WrittenSeries:
+    """The series ``description`` wrote into ``folder``: every frame's parameters follow
+    from the description and the frame's index alone."""
+    from sim.series.runner import manifest_frames
+
+    return WrittenSeries(description, folder, tuple(manifest_frames(description)))
+
+
 def open_any(path: Path) -> Tuple[Any, int]:
     """The series ``path`` belongs to and the index of its frame (0 for a master or manifest).
 
     A manifest (or its folder) gives the traceable series it describes, as does any of its
-    files when the manifest lies beside them; otherwise an NXmx master or one numbered
-    CBF/SMV frame gives the frames alone (``sim.series.image_files``).
+    files when the manifest lies beside them, and our NXmx master alone (it carries the
+    description); otherwise a foreign NXmx master or one numbered CBF/SMV frame gives the
+    frames alone (``sim.series.image_files``).
     """
 
     path = Path(path)
@@ -121,6 +130,9 @@ def open_any(path: Path) -> Tuple[Any, int]:
         if index is not None:
             return series, index
     if path.suffix.lower() in NXMX_SUFFIXES:
+        embedded = embedded_description(path)
+        if embedded is not None:
+            return series_from_description(SeriesDescription.from_json(embedded, str(path)), path.parent), 0
         return open_nxmx(path), 0
     numbered = open_numbered(path)
     return numbered, numbered.paths.index(path)

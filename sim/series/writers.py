@@ -9,6 +9,8 @@ their geometry are ``sim.export``'s.
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 from typing import Dict, List, Protocol
 
@@ -125,7 +127,7 @@ class NxmxFrameWriter(_NumberedFrames):
         misset = None if d.kind == "sweep" else np.array([p.misset_deg for p in params])
         write_nxmx_master(self.out_dir / MASTER, geometry, [frame_name(i, self.suffix) for i in range(d.count)],
                           (geometry.spixels, geometry.fpixels), starts, d.osc_deg, misset,
-                          export_overload(self.fmt, d.noise_seed is not None))
+                          export_overload(self.fmt, d.noise_seed is not None), json.dumps(d.to_json()))
 
 
 #: The NXmx series' master file (the one to give to dials.import).

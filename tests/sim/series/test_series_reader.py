@@ -1,9 +1,12 @@
 """Reading a written series back: each frame's image is the master file's frame, each
 frame's config carries its own phi range, and a folder without a manifest is one clear error.
-Without a manifest an NXmx master or one numbered CBF/SMV frame gives the frames alone, each
-with the phi range its file records."""
+Without a manifest our NXmx master is still the whole series (it carries the description);
+a foreign NXmx master or one numbered CBF/SMV frame gives the frames alone, each with the
+phi range its file records."""
 
 from __future__ import annotations
+
+import shutil
 
 import fabio
 import h5py
@@ -61,13 +64,21 @@ def test_one_numbered_frame_opens_its_siblings_with_phi_from_their_headers(tmp_p
     assert series.config(1) is None and "series_manifest.json" in series.untraceable
 
 
-def test_an_nxmx_master_alone_gives_its_frames_and_scan(tmp_path):
-    folder = _without_manifest(tmp_path, "nxmx")
-    series, index = open_any(folder / "series_master.h5")
-    with h5py.File(folder / "series_master.h5", "r") as master:
+def test_our_nxmx_master_alone_is_the_traceable_series_it_carries(tmp_path):
+    folder = tmp_path / "s"
+    options, line = split_options(LINE + ["--format", "nxmx"])
+    run_series(build_description(options, line), RunOptions(folder, progress=False))
+    written = open_series(folder / "series_manifest.json")
+    moved = tmp_path / "moved"  # the master and its frame files, without manifest or log
+    moved.mkdir()
+    for path in folder.glob("series_*.h5"):
+        shutil.copy(path, moved / path.name)
+    series, index = open_any(moved / "series_master.h5")
+    with h5py.File(moved / "series_master.h5", "r") as master:
         stack = master["entry/data/data"][()]
-    assert (series.count, index) == (3, 0) and series.config(0) is None
+    assert (series.count, index) == (3, 0) and series.untraceable is None
     for k in range(3):
+        assert series.config(k) == written.config(k)
         assert np.array_equal(series.read_frame(k), stack[k])
         assert series.label(k) == f"frame {k + 1} of 3: phi {10 + 0.25 * k:g} to {10 + 0.25 * (k + 1):g} deg"
 
