@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Optional
 
+from sim.integrity import is_trusted, trust
 from sim.kernel import cache as kernel_cache
 from sim.kernel.modules import KernelRequest
 
@@ -183,7 +184,7 @@ def failure_reason(returncode: int, output: str) -> str:
 
 def _build_locked(request: KernelRequest, package: Path) -> str:
     """Build, check and store the kernel (the lock held); returns what was done."""
-    if kernel_cache.is_trusted(package):
+    if is_trusted(package):
         return "already built"
     for stale in package.parent.glob(f".{package.stem}-partial-*"):
         stale.unlink()  # left by a builder that died: none can be running while we hold the lock
@@ -202,7 +203,7 @@ def _build_locked(request: KernelRequest, package: Path) -> str:
     finally:
         if partial.exists():
             partial.unlink()
-    kernel_cache.trust(package)
+    trust(package)
     with open(package.parent / "keys.txt", "a") as index:
         index.write(f"{package.name} {request.key}\n")
     _forget_failure(package)

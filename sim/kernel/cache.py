@@ -34,7 +34,7 @@ from typing import Callable, Dict, List
 
 import torch
 
-from sim.integrity import digest_path, file_digest, is_trusted, trust  # noqa: F401 (the cache's API)
+from sim.integrity import digest_path, is_trusted
 
 Runner = Callable[[List[torch.Tensor]], List[torch.Tensor]]
 log = logging.getLogger(__name__)

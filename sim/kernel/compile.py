@@ -6,8 +6,6 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import torch
-
 from sim.kernel import cache as kernel_cache
 from sim.kernel.modules import KernelRequest, module_and_examples
 

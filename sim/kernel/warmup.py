@@ -41,6 +41,7 @@ def line_requests(argv: Sequence[str]) -> List:
 
 def warmup_main(argv: Sequence[str]) -> int:
     """Build each kernel (one line each); exit 1 when any failed."""
+    from sim.integrity import is_trusted
     from sim.kernel import build as kernel_build, cache as kernel_cache
 
     requests = line_requests(argv) if argv else common_requests()
@@ -48,7 +49,7 @@ def warmup_main(argv: Sequence[str]) -> int:
     for request in requests:
         package = kernel_cache.package_path(request.key)
         name = f"{request.layout} kernel, {request.dtype}{', -hkl table' if request.has_grid else ''}"
-        if kernel_cache.is_trusted(package):
+        if is_trusted(package):
             print(f"{name}: stored ({package})")
             continue
         start = time.perf_counter()

@@ -104,13 +104,18 @@ def test_png_of_the_view_and_image_exports_from_the_window(qtbot, make_window, f
     assert fabio.open(str(tmp_path / "out.edf")).data.shape == (512, 512)
 
 
-def test_trace_comparison_exports(qtbot, make_window, fast_args, example_log, tmp_path):
-    window = make_window(fast_args)
-    window.controller.load_c_trace(str(example_log))
+def _export_comparisons(qtbot, window, c_log, folder):
+    """Trace pixel (368, 262) against ``c_log`` and export the comparison as t.txt/csv/json."""
+    window.controller.load_c_trace(str(c_log))
     window.controller.trace(368, 262)
     wait_idle(qtbot, window.controller)
     for suffix in (".txt", ".csv", ".json"):
-        assert window.controller.export_comparison(str(tmp_path / f"t{suffix}"))
+        assert window.controller.export_comparison(str(folder / f"t{suffix}"))
+
+
+def test_trace_comparison_exports(qtbot, make_window, fast_args, example_log, tmp_path):
+    window = make_window(fast_args)
+    _export_comparisons(qtbot, window, example_log, tmp_path)
     data = json.loads((tmp_path / "t.json").read_text())
     assert data["pixel"] == [368, 262] and data["first_divergence"] is None
     assert set(data["rows"][0]) >= {"name", "occurrence", "ours", "c", "abs_diff", "rel_diff", "agree"}
@@ -134,11 +139,7 @@ def test_trace_comparison_exports_record_command_c_log_and_versions(qtbot, make_
     from sim.cli.args import format_command
 
     window = make_window(fast_args)
-    window.controller.load_c_trace(str(example_log))
-    window.controller.trace(368, 262)
-    wait_idle(qtbot, window.controller)
-    for suffix in (".txt", ".csv", ".json"):
-        assert window.controller.export_comparison(str(tmp_path / f"t{suffix}"))
+    _export_comparisons(qtbot, window, example_log, tmp_path)
     command, log = format_command(window.state.config), str(example_log.resolve())
     assert "-roi 250 280 360 380" in command
     found = _provenances(tmp_path)

@@ -65,13 +65,19 @@ def test_box_and_line_profiles_on_the_image_match_numpy(qtbot, make_window, fast
     assert panel.roi is None
 
 
-def test_arrow_keys_move_the_traced_pixel_when_the_image_has_focus(qtbot, make_window, fast_args):
-    window = make_window(fast_args)
+def _traced_with_image_focus(qtbot, window):
+    """Trace pixel (368, 262) and give the image the keyboard focus; the image's view."""
     window.controller.trace(368, 262)
     wait_idle(qtbot, window.controller)
     window.activateWindow()
     graphics = window.image_panel.graphics
     graphics.setFocus()
+    return graphics
+
+
+def test_arrow_keys_move_the_traced_pixel_when_the_image_has_focus(qtbot, make_window, fast_args):
+    window = make_window(fast_args)
+    graphics = _traced_with_image_focus(qtbot, window)
     for key in (Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Up):
         qtbot.keyClick(graphics, key)
     wait_idle(qtbot, window.controller)
@@ -106,11 +112,7 @@ def test_z_zooms_to_the_traced_pixel(qtbot, make_window, fast_args):
     from app.widgets.image_panel import SPOT_HALF_PX
 
     window = make_window(fast_args)
-    window.controller.trace(368, 262)
-    wait_idle(qtbot, window.controller)
-    window.activateWindow()
-    graphics = window.image_panel.graphics
-    graphics.setFocus()
+    graphics = _traced_with_image_focus(qtbot, window)
     qtbot.keyClick(graphics, Qt.Key.Key_Z)
     (x0, x1), (y0, y1) = window.image_panel.view_box.viewRange()
     assert np.isclose((x0 + x1) / 2, 262.5) and np.isclose((y0 + y1) / 2, 368.5)
