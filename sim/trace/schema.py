@@ -137,6 +137,13 @@ def _kept_scattering(c) -> bool:
     return _kept(c) and (float(c.tap("F_latt")) != 0.0 or c.model.config.beam.water_um != 0.0)
 
 
+def _cos_two_theta(incident, diffracted):
+    """The kernel's cos 2theta, imported on first use so that this module stays torch-free."""
+    from sim.kernel.polarization import cos_two_theta
+
+    return cos_two_theta(incident, diffracted)
+
+
 def _orientation_sums(c):
     """The Bragg part of I per (phi step, mosaic domain)."""
     terms = c.whole("subpixel_I")  # (T, O, O, S, M)
@@ -240,7 +247,7 @@ QUANTITIES: Tuple[Quantity, ...] = (
     _q("polar", "", SCALAR, FINAL, tap(), "Polarization factor"),
     _q("omega_pixel", "sr", SCALAR, FINAL, tap(), "Pixel solid angle"),
     _q("cos_2theta", "", SCALAR, FINAL,
-       derived(lambda c: (c.k.incident[-1] * c.whole("diffracted_vec")[-1, -1, -1]).sum()),
+       derived(lambda c: _cos_two_theta(c.k.incident[-1], c.whole("diffracted_vec")[-1, -1, -1])),
        "incident . diffracted (last source and sub-pixel)"),
     _q("I_pixel_final", "photons", SCALAR, FINAL, tap(), "Pixel value added to the image"),
     _q("floatimage_accumulated", "photons", SCALAR, FINAL, derived(lambda c: c.tap("I_pixel_final").float()),
