@@ -14,18 +14,19 @@ import math
 import torch
 
 from sim import units
-from sim.model.vectors import dot, norm, unitize
+from sim.kernel.pixel_geometry import centre_positions, directions, pixel_geometry, resolution_m, source_scattering
+from sim.model.vectors import norm
 
 
 def auto_phi_steps(model, osc_deg: float) -> int:
-    """Phi steps for a frame of ``osc_deg`` degrees of the line's ``model``."""
+    """Phi steps for a frame of ``osc_deg`` degrees of the line's ``model``: the highest
+    resolution is that of the detector's corner pixels (the kernel's own geometry, curved
+    detectors included) over every source."""
     det = model.detector
-    pixel_m = det.pixel_size_m
-    corners = [det.pix0 + s * pixel_m * det.sdet + f * pixel_m * det.fdet
-               for s in (0, det.spixels) for f in (0, det.fpixels)]
-    cos_2theta = min(float(dot(unitize(c), det.beam)) for c in corners)
-    theta = 0.5 * math.acos(max(-1.0, min(1.0, cos_2theta)))
-    wavelength_A = units.m_to_angstrom(float(torch.min(model.sources.wavelengths_m)))
-    q_max_per_A = 2.0 * math.sin(theta) / wavelength_A
+    slow = torch.tensor([0, 0, det.spixels - 1, det.spixels - 1])
+    fast = torch.tensor([0, det.fpixels - 1, 0, det.fpixels - 1])
+    g = pixel_geometry(model)
+    _, diffracted = directions(centre_positions(g, slow, fast))
+    d_min_A = units.m_to_angstrom(float(resolution_m(source_scattering(g, diffracted)).min()))
     edge_A = max(n * float(norm(v)) for n, v in zip(model.N_cells, (model.cell.a, model.cell.b, model.cell.c)))
-    return max(2, math.ceil(2.0 * units.deg_to_rad(osc_deg) * q_max_per_A * edge_A))
+    return max(2, math.ceil(2.0 * units.deg_to_rad(osc_deg) * edge_A / d_min_A))
