@@ -9,12 +9,24 @@ milliseconds.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 
 from app.example import EXAMPLE_DIR, EXAMPLE_PIXEL, example_args
 from tests.app.helpers import ROI, wait_idle
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_between_tests():
+    """pyqtgraph's items hold reference cycles; a collection that happens to run inside Qt's
+    event processing can delete a closed window's views while their scene still paints them
+    (a segfault in InfiniteLine.boundingRect). Collect between tests, never during one."""
+    gc.disable()
+    yield
+    gc.enable()
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)
