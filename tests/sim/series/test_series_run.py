@@ -86,9 +86,13 @@ def test_a_run_killed_half_way_and_rerun_gives_the_same_files(tmp_path, referenc
     left = frames_of(folder)
     assert 2 <= len(left) < 10, f"the run was not stopped half way ({len(left)} frames written)"
     assert all(left[name] == reference[name] for name in left)
+    # a frame whose file was renamed into place but not yet recorded when the kill came
+    # is computed again: the rerun counts recorded frames only
+    recorded = sum(line.endswith("}") for line in (folder / DONE_LOG).read_text().splitlines())
+    assert 2 <= recorded <= len(left)
     rerun = run_sim("series", *SWEEP, "--out", folder, "--no-progress", cwd=tmp_path)
     assert rerun.rc == 0, rerun.err
-    assert f"{10 - len(left)} frames" in rerun.out or f"{len(left)} were already done" in rerun.out
+    assert f"{recorded} were already done" in rerun.out
     assert frames_of(folder) == reference
     assert not list(folder.glob(".*.tmp"))
 
