@@ -111,10 +111,12 @@ def cos_pi_polynomial(d: torch.Tensor) -> torch.Tensor:
     return acc
 
 
-def sincg_reduced(d: torch.Tensor, h0: torch.Tensor, n: float, cos=cos_pi) -> torch.Tensor:
+def sincg_reduced(d: torch.Tensor, h0: torch.Tensor, n: float, cos=cos_pi, signed: bool = True) -> torch.Tensor:
     """sin(n pi h) / sin(pi h) at h = h0 + d, |d| <= 1/2 (nanoBragg's sincg(pi h, n)).
 
     ``cos``: how cos(pi d) is evaluated (``cos_pi``, or ``cos_pi_polynomial`` in compiled code).
+    ``signed=False`` leaves out the sign (-1)^(h0 (n - 1)): the value up to its sign, all
+    that a square needs (the parity of h0 costs as much as the recurrence's other steps).
     """
     if n > CHEBYSHEV_MAX_N:
         x = math.pi * d
@@ -125,26 +127,27 @@ def sincg_reduced(d: torch.Tensor, h0: torch.Tensor, n: float, cos=cos_pi) -> to
         previous, value = torch.ones_like(two_c), two_c
         for _ in range(int(n) - 2):
             previous, value = value, (two_c * value).sub_(previous)
-    if int(n) % 2 == 0:
+    if signed and int(n) % 2 == 0:
         value = value * (1.0 - 2.0 * torch.remainder(h0, 2.0))
     return value
 
 
-def _square_factors(N, d: torch.Tensor, h0: torch.Tensor, cos) -> Tuple[torch.Tensor, ...]:
+def _square_factors(N, d: torch.Tensor, h0: torch.Tensor, cos, signed: bool) -> Tuple[torch.Tensor, ...]:
     """Per-axis parallelepiped factors (three (Q, M) tensors); 1 along axes with N <= 1."""
     if N[0] == N[1] == N[2] and N[0] > 1:
-        return _split(sincg_reduced(d, h0, N[0], cos))
+        return _split(sincg_reduced(d, h0, N[0], cos, signed))
     pairs = zip(N, _split(d), _split(h0))
-    return tuple(sincg_reduced(di, hi, n, cos) if n > 1 else torch.ones_like(di) for n, di, hi in pairs)
+    return tuple(sincg_reduced(di, hi, n, cos, signed) if n > 1 else torch.ones_like(di) for n, di, hi in pairs)
 
 
 def lattice_factor(spec: LatticeSpec, d: torch.Tensor, h0: torch.Tensor, reciprocal_A: torch.Tensor,
-                   cos=cos_pi) -> Tuple[torch.Tensor, Optional[Tuple[torch.Tensor, ...]]]:
-    """(F_latt (Q, M), per-axis factors for the parallelepiped, else None); d, h0: (Q, 3M)."""
+                   cos=cos_pi, signed: bool = True) -> Tuple[torch.Tensor, Optional[Tuple[torch.Tensor, ...]]]:
+    """(F_latt (Q, M), per-axis factors for the parallelepiped, else None); d, h0: (Q, 3M).
+    ``signed=False``: the parallelepiped's factors up to their signs (``sincg_reduced``)."""
     N = spec.N
     volume_cells = N[0] * N[1] * N[2]
     if spec.shape is CrystalShape.SQUARE:
-        fa, fb, fc = _square_factors(N, d, h0, cos)
+        fa, fb, fc = _square_factors(N, d, h0, cos, signed)
         return fa * fb * fc, (fa, fb, fc)
     da, db, dc = _split(d)
     if spec.shape is CrystalShape.ROUND:
@@ -194,7 +197,8 @@ def lattice_contributions(spec: LatticeSpec, h: torch.Tensor, ok: Optional[torch
     ``cos`` as in ``sincg_reduced``.
     """
     h0 = torch.ceil(h - 0.5)
-    F_latt, per_axis = lattice_factor(spec, h - h0, h0, reciprocal_A, cos)
+    # Only a kept (traced) F_latt needs its sign; the contributions square it.
+    F_latt, per_axis = lattice_factor(spec, h - h0, h0, reciprocal_A, cos, signed=keep)
     if cell_factor is not None:
         F_cell = cell_factor(torch.stack(_split(h)), torch.stack(_split(h0)))
     elif grid is not None:
