@@ -8,6 +8,7 @@ readout (``sim.kernel.pixel_info``) all call them, so the readout, the trace and
 cannot disagree about a pixel.
 
 Shapes: P pixels, T sensor layers, O x O sub-pixels, S sources. Metres, radians, 1/m.
+Per-sample vectors are (..., 3) views stored component by component (``sample_positions``).
 """
 
 from __future__ import annotations
@@ -86,15 +87,23 @@ def pixel_geometry(model, device="cpu", dtype=torch.float64) -> PixelGeometry:
 def sample_positions(g: PixelGeometry, slow: torch.Tensor, fast: torch.Tensor, oversample: int,
                      layers: int) -> torch.Tensor:
     """Sample-to-sub-pixel vectors (P, layers, O, O, 3), metres, O = ``oversample``: sub-pixel
-    centres on the front of each layer, on the curved sphere for -curved_det."""
+    centres on the front of each layer, on the curved sphere for -curved_det.
+
+    Stored component by component (a view of a (3, P, layers, O, O) tensor): elementwise
+    steps over a last dimension of three run several times slower, and every later step
+    (directions, scattering vectors) keeps this layout. Each component sums as the C does.
+    """
     o = oversample
     sub = g.pixel_size_m / o
-    offsets = torch.arange(o, dtype=g.pix0.dtype, device=g.pix0.device)
-    f_pos = sub * (fast.to(g.pix0.dtype)[:, None] * o + offsets) + sub / 2.0
-    s_pos = sub * (slow.to(g.pix0.dtype)[:, None] * o + offsets) + sub / 2.0
-    depth = torch.arange(layers, dtype=g.pix0.dtype, device=g.pix0.device) * g.layer_step_m
-    pos = (f_pos[:, None, None, :, None] * g.fdet + s_pos[:, None, :, None, None] * g.sdet
-           + depth[None, :, None, None, None] * g.odet + g.pix0)
+    dtype, device = g.pix0.dtype, g.pix0.device
+    offsets = torch.arange(o, dtype=dtype, device=device)
+    shape = (slow.shape[0], layers, o, o)
+    f_pos = (sub * (fast.to(dtype)[:, None] * o + offsets) + sub / 2.0)[:, None, None, :].expand(shape)
+    s_pos = (sub * (slow.to(dtype)[:, None] * o + offsets) + sub / 2.0)[:, None, :, None].expand(shape)
+    depth = (torch.arange(layers, dtype=dtype, device=device) * g.layer_step_m)[None, :, None, None].expand(shape)
+    f_pos, s_pos, depth = f_pos.reshape(-1), s_pos.reshape(-1), depth.reshape(-1)
+    pos = torch.stack([f_pos * g.fdet[i] + s_pos * g.sdet[i] + depth * g.odet[i] + g.pix0[i] for i in range(3)])
+    pos = pos.reshape(3, *shape).movedim(0, -1)
     if g.curved:
         pos = curved_positions(pos, g.distance_m, g.beam, g.sdet, g.fdet)
     return pos

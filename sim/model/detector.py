@@ -198,6 +198,5 @@ def curved_positions(pos: torch.Tensor, distance_m, beam: torch.Tensor, sdet: to
     """Curved detector (``-curved_det``): every point at ``distance_m`` from the sample, its
     flat coordinates read as angles about the slow and fast axes (the C's rule).
     ``pos``: (..., 3) flat positions, metres; returns the same shape."""
-    start = (distance_m * beam).expand_as(pos)
-    swung = rotate_axis(start, sdet, pos[..., 1] / distance_m)
+    swung = rotate_axis(distance_m * beam, sdet, pos[..., 1] / distance_m)  # broadcasts to the angles' shape
     return rotate_axis(swung, fdet, pos[..., 2] / distance_m)

@@ -1,7 +1,9 @@
 """Small tensor helpers for 3-vectors: rotations, unit vectors, dot and cross products.
 
 All functions broadcast over leading dimensions; vectors are the last dimension (3).
-Rotations follow nanoBragg's conventions (right-handed, angles in radians).
+Rotations follow nanoBragg's conventions (right-handed, angles in radians). Vectors made
+here are stored component by component (``components_last``), as the sample stage stores
+its positions (``sim.kernel.pixel_geometry.sample_positions``).
 """
 
 from __future__ import annotations
@@ -18,11 +20,18 @@ def dot(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
     return u[..., 0] * v[..., 0] + u[..., 1] * v[..., 1] + u[..., 2] * v[..., 2]
 
 
+def components_last(x, y, z) -> torch.Tensor:
+    """The vectors (..., 3) of components (...), each component's values contiguous (a view
+    of a (3, ...) tensor): elementwise steps on them then run over long contiguous blocks,
+    several times faster than over a last dimension of three."""
+    return torch.stack([x, y, z]).movedim(0, -1)
+
+
 def cross(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
     """u x v, each component as the C writes it (torch.linalg.cross may round differently)."""
     u1, u2, u3 = u.unbind(-1)
     v1, v2, v3 = v.unbind(-1)
-    return torch.stack([u2 * v3 - u3 * v2, u3 * v1 - u1 * v3, u1 * v2 - u2 * v1], dim=-1)
+    return components_last(u2 * v3 - u3 * v2, u3 * v1 - u1 * v3, u1 * v2 - u2 * v1)
 
 
 def norm(v: torch.Tensor) -> torch.Tensor:
@@ -91,11 +100,12 @@ def rotate_axis(v: torch.Tensor, axis: torch.Tensor, angle) -> torch.Tensor:
     A single angle takes libm's sine and cosine (the C's values); a tensor of angles, torch's.
     """
     if isinstance(angle, torch.Tensor) and angle.dim() > 0:
-        cos_a, sin_a = torch.cos(angle).unsqueeze(-1), torch.sin(angle).unsqueeze(-1)
+        cos_a, sin_a = torch.cos(angle), torch.sin(angle)
     else:
         cos_a, sin_a = libm.cos(angle), libm.sin(angle)
-    along = dot(axis, v).unsqueeze(-1) * (1.0 - cos_a)
-    return axis * along + v * cos_a + cross(axis, v) * sin_a
+    along = dot(axis, v) * (1.0 - cos_a)
+    turned = cross(axis, v)
+    return components_last(*(axis[..., i] * along + v[..., i] * cos_a + turned[..., i] * sin_a for i in range(3)))
 
 
 def vec(values, dtype=torch.float64, device=None) -> torch.Tensor:
