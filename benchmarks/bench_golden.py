@@ -8,7 +8,9 @@ For each golden case (whole detector, ``-nonoise``), best of ``--repeat`` runs o
 - in-process: ``simulate()`` in float32 on the CPU in this (warm) process, model built
   each time (what the viewer pays after an edit), after one run not timed;
 - whole process: ``python -m sim ... -nonoise --dtype float32`` (what a user replaying a
-  C command line pays), files written to a scratch folder.
+  C command line pays), files written to a scratch folder. sim/ is byte-compiled first,
+  as pip does for an installed copy (with PYTHONDONTWRITEBYTECODE set, as on some CI
+  machines, every process would otherwise compile our sources again: about 60 ms).
 Prints the ratios to the C (and the whole process's excess over it), their geometric
 means, and which path the in-process run took (``SimResult.kernel``). The runs of one
 case follow each other, so load from other processes affects them alike; still, on a
@@ -28,6 +30,7 @@ column says which); ``--eager`` never does, for the eager kernel's own figures.
 from __future__ import annotations
 
 import argparse
+import compileall
 import math
 import os
 import resource
@@ -119,6 +122,7 @@ def main() -> int:
     compile = False if args.eager else "auto"
     print(f"{'CPU seconds, one thread' if args.cpu_time else f'wall seconds, C on {threads} threads'}; "
           f"best of {args.repeat}")
+    compileall.compile_dir(str(REPO / "sim"), quiet=1)
     cases = [case for case in load_cases(golden) if not args.cases or case.name in args.cases]
     print(f"{'case':22s} {'C s':>7s} {'in-proc s':>9s} {'ratio':>6s} {'whole s':>8s} {'ratio':>6s} "
           f"{'excess s':>8s}  {'path':16s} float32 vs golden (max diff / max)")
