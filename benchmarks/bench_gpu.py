@@ -6,8 +6,9 @@ For each line: the C program's wall time (when given, with OMP_NUM_THREADS=--c-t
 best of --c-repeat), then simulate() on the GPU in one process (first call, then the best
 of --repeat with the model built), peak GPU memory, the ratio C / GPU, the GPU image
 against the CPU image of the same process (float32, eager) with the golden tolerances
-(``sim.agreement``), and the host
-synchronisations torch reports inside the chunk loop. Then one whole
+(``sim.agreement``), the samples per second (pixel x sub-pixel x source x orientation
+iterations over the best time; the GPU target is 1e11 in float32 on the heavy line), and
+the host synchronisations torch reports inside the chunk loop. Then one whole
 `python -m sim --device cuda` process per line.
 """
 
@@ -84,11 +85,13 @@ def in_process(args, scratch) -> None:
     print(f"GPU: {torch.cuda.get_device_name(0)}; torch {torch.__version__}; "
           f"{os.cpu_count()} CPU cores")
     header = (f"{'line':18s} {'C s':>7s} {'dtype':16s} {'first s':>8s} {'best s':>8s} {'C/GPU':>7s} "
-              f"{'GPU MB':>7s} {'r':>12s} {'sum err':>9s} {'max err':>9s} ok")
+              f"{'GPU MB':>7s} {'samples/s':>9s} {'r':>12s} {'sum err':>9s} {'max err':>9s} ok")
     print(header)
     for name in args.lines:
         config = parse_args(LINES[name]).config
         model = build_model(config)
+        fmin, fmax, smin, smax = model.roi
+        samples = (fmax - fmin + 1) * (smax - smin + 1) * simulator.iterations_per_pixel(model)
         c_time = c_seconds(args.c_binary, LINES[name], args.c_threads, args.c_repeat, scratch) \
             if args.c_binary else None
         cpu_image = simulate(config, device="cpu", dtype=torch.float32, model=model, compile=False).image
@@ -102,7 +105,7 @@ def in_process(args, scratch) -> None:
             ratio = f"{c_time / best:7.1f}" if c_time else f"{'-':>7s}"
             c_col = f"{c_time:7.2f}" if c_time else f"{'-':>7s}"
             print(f"{name:18s} {c_col} {label:16s} {first:8.3f} {best:8.4f} {ratio} {peak_mb:7.0f} "
-                  f"{r:12.9f} {sum_err:9.2e} {max_err:9.2e} {'yes' if ok else 'NO'}", flush=True)
+                  f"{samples / best:9.2e} {r:12.9f} {sum_err:9.2e} {max_err:9.2e} {'yes' if ok else 'NO'}", flush=True)
         print(f"{name:18s} {chunk_loop_syncs(config, model)}", flush=True)
 
 

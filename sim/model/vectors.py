@@ -27,11 +27,17 @@ def components_last(x, y, z) -> torch.Tensor:
     return torch.stack([x, y, z]).movedim(0, -1)
 
 
+def cross_component(u, v, i: int) -> torch.Tensor:
+    """Component ``i`` of u x v for component lists u, v (as from ``unbind(-1)``), as the C
+    writes it (torch.linalg.cross may round differently)."""
+    j, k = (i + 1) % 3, (i + 2) % 3
+    return u[j] * v[k] - u[k] * v[j]
+
+
 def cross(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-    """u x v, each component as the C writes it (torch.linalg.cross may round differently)."""
-    u1, u2, u3 = u.unbind(-1)
-    v1, v2, v3 = v.unbind(-1)
-    return components_last(u2 * v3 - u3 * v2, u3 * v1 - u1 * v3, u1 * v2 - u2 * v1)
+    """u x v (``cross_component``)."""
+    u, v = u.unbind(-1), v.unbind(-1)
+    return components_last(*(cross_component(u, v, i) for i in range(3)))
 
 
 def norm(v: torch.Tensor) -> torch.Tensor:
@@ -104,8 +110,10 @@ def rotate_axis(v: torch.Tensor, axis: torch.Tensor, angle) -> torch.Tensor:
     else:
         cos_a, sin_a = libm.cos(angle), libm.sin(angle)
     along = dot(axis, v) * (1.0 - cos_a)
-    turned = cross(axis, v)
-    return components_last(*(axis[..., i] * along + v[..., i] * cos_a + turned[..., i] * sin_a for i in range(3)))
+    a, w = axis.unbind(-1), v.unbind(-1)
+    # component by component: no full-size cross product is held (curved detectors rotate
+    # every sub-pixel)
+    return components_last(*(a[i] * along + w[i] * cos_a + cross_component(a, w, i) * sin_a for i in range(3)))
 
 
 def vec(values, dtype=torch.float64, device=None) -> torch.Tensor:
