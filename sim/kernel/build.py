@@ -101,13 +101,16 @@ def writable_folder(package: Path) -> None:
 _RUNNING: Dict[str, subprocess.Popen] = {}
 
 
-def _command(request: KernelRequest):
+def build_command(request: KernelRequest, background: bool = False):
+    """(argv, environment) of the child that builds ``request``; a ``background`` one runs at
+    the lowest priority (``yield_cores``)."""
     root = str(kernel_cache.cache_root())
     env = dict(os.environ, NANOBRAGG_KERNEL_CACHE=root)
     # The child imports this very package, whatever its working folder.
     here = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
-    return [sys.executable, "-m", "sim.kernel.build", "--cache", root, request.to_json()], env
+    command = [sys.executable, "-m", "sim.kernel.build", "--cache", root, request.to_json()]
+    return command + (["--background"] if background else []), env
 
 
 def start_background(request: KernelRequest) -> None:
@@ -116,7 +119,7 @@ def start_background(request: KernelRequest) -> None:
         return
     package = kernel_cache.package_path(request.key)
     writable_folder(package)
-    command, env = _command(request)
+    command, env = build_command(request, background=True)
     try:
         log = open(log_path(package), "w")
     except OSError:
@@ -161,7 +164,7 @@ def build_and_wait(request: KernelRequest) -> None:
     """Build the kernel in a child process and wait for it; BuildFailed with one line."""
     package = kernel_cache.package_path(request.key)
     writable_folder(package)
-    command, env = _command(request)
+    command, env = build_command(request)
     done = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, errors="replace")
     if done.returncode != 0:
@@ -217,8 +220,26 @@ def _forget_failure(package: Path) -> None:
         pass
 
 
+def yield_cores() -> None:
+    """Lowest priority for a background build: its own nice, and on Linux its session's
+    (started in a session of its own, the build is a scheduling group of its own, which
+    competes with the user's run as an equal whatever its nice)."""
+    if hasattr(os, "nice"):
+        os.nice(19)
+    try:
+        with open("/proc/self/autogroup", "w") as group:
+            group.write("19")
+    except OSError:
+        pass  # not Linux, or no autogroup scheduling: the nice alone is enough there
+
+
 def main(argv) -> int:
-    """``python -m sim.kernel.build --cache ROOT REQUEST_JSON``: build one kernel."""
+    """``python -m sim.kernel.build --cache ROOT REQUEST_JSON [--background]``: build one kernel.
+
+    ``--background``: at the lowest priority, so that the eager run that started it (and
+    the viewer) keep the cores (``yield_cores``)."""
+    if "--background" in argv[3:]:
+        yield_cores()
     os.environ["NANOBRAGG_KERNEL_CACHE"] = argv[1]
     request = KernelRequest.from_json(argv[2])
     package = kernel_cache.package_path(request.key)
