@@ -1,7 +1,7 @@
 """Every golden command line: the C's time, ours in-process and ours as a whole process.
 
     python benchmarks/bench_golden.py --c-binary PATH [--repeat 3] [--threads 2] [--cases a b]
-        [--cpu-time] [--eager] [--in-process-only]
+        [--cpu-time] [--eager] [--in-process-only] [--device cuda]
 
 For each golden case (whole detector, ``-nonoise``), best of ``--repeat`` runs of each:
 - C: the C program with OMP_NUM_THREADS=``--threads``;
@@ -24,7 +24,9 @@ process, this process's for an in-process run (never a background kernel build's
 
 In-process runs use a stored compiled kernel where ``compile="auto"`` would (the path
 column says which); ``--eager`` never does, for the eager kernel's own figures.
-``--lines`` is another name for ``--cases``.
+``--lines`` is another name for ``--cases``. ``--device cuda`` runs ours on the GPU (in-process
+and ``python -m sim --device cuda``): with ``--in-process-only``, the GPU target's check that
+every golden line runs faster there than on the CPU (run the script once per device).
 """
 
 from __future__ import annotations
@@ -111,7 +113,11 @@ def main() -> int:
     parser.add_argument("--eager", action="store_true",
                         help="in-process runs never use a stored compiled kernel (compile=False)")
     parser.add_argument("--cpu-time", action="store_true", help="CPU seconds on one thread, not wall time")
+    parser.add_argument("--device", default="cpu", help="where ours runs: cpu (default) or cuda")
     args = parser.parse_args()
+    if args.device == "cuda" and not torch.cuda.is_available():
+        print("no CUDA device: nothing to measure on cuda", file=sys.stderr)
+        return 2
     threads = 1 if args.cpu_time else args.threads
     if args.cpu_time:
         torch.set_num_threads(1)
@@ -121,7 +127,7 @@ def main() -> int:
     py_env = dict(c_env if args.cpu_time else os.environ, PYTHONPATH=python_path)
     compile = False if args.eager else "auto"
     print(f"{'CPU seconds, one thread' if args.cpu_time else f'wall seconds, C on {threads} threads'}; "
-          f"best of {args.repeat}")
+          f"best of {args.repeat}; ours on {args.device}")
     compileall.compile_dir(str(REPO / "sim"), quiet=1)
     cases = [case for case in load_cases(golden) if not args.cases or case.name in args.cases]
     print(f"{'case':22s} {'C s':>7s} {'in-proc s':>9s} {'ratio':>6s} {'whole s':>8s} {'ratio':>6s} "
@@ -132,10 +138,10 @@ def main() -> int:
             c_args = case.resolved_args()
             c_s = best_seconds(process([c_binary, *c_args, *OUTPUTS], scratch, c_env, args.cpu_time), args.repeat)
             config = parse_args(c_args).config
-            ours = lambda: simulate(config, device="cpu", dtype=torch.float32, compile=compile)  # noqa: E731
+            ours = lambda: simulate(config, device=args.device, dtype=torch.float32, compile=compile)  # noqa: E731
             result = ours()
             ours_s = best_seconds(lambda: timed_call(ours, args.cpu_time), args.repeat)
-            argv = [sys.executable, "-m", "sim", *c_args, *OUTPUTS, "--dtype", "float32"]
+            argv = [sys.executable, "-m", "sim", *c_args, *OUTPUTS, "--dtype", "float32", "--device", args.device]
             whole_s = (float("nan") if args.in_process_only
                        else best_seconds(process(argv, scratch, py_env, args.cpu_time), args.repeat))
             inproc.append(ours_s / c_s)
