@@ -85,8 +85,9 @@ def kernel_inputs(model: SimModel, device, dtype, compile: CompileMode = False, 
                    hkl_grid=None if sf.grid is None else sf.grid.to(device), hkl_mins=t(sf.mins))
     interpolate, cutoff, rows = sf.interpolate, None, None
     if interpolate and sf.grid is not None:
-        cutoff = _interpolation_cutoff(model, geometry, crystal, device)
-        if cutoff == _first_pixel(model):
+        rect = roi_rectangle(model, whole_detector(model))
+        cutoff = _interpolation_cutoff(model, rect, geometry, crystal, device)
+        if cutoff == (rect[0], rect[2], 0):  # the ROI's first evaluation
             # Switched off at the first evaluation (the usual case): every value is the
             # nearest neighbour's, the table lookup of an uninterpolated run.
             interpolate, cutoff = False, None
@@ -109,14 +110,13 @@ def lattice_spec(model: SimModel) -> LatticeSpec:
                        model.config.beam.water_um != 0.0)
 
 
-def _first_pixel(model: SimModel) -> Tuple[int, int, int]:
-    """(slow, fast, iteration) of the ROI's first evaluation."""
-    rect = roi_rectangle(model, (0, model.detector.spixels, 0, model.detector.fpixels))
-    return rect[0], rect[2], 0
+def whole_detector(model: SimModel) -> Window:
+    """(s0, s1, f0, f1) of every pixel of the detector."""
+    return 0, model.detector.spixels, 0, model.detector.fpixels
 
 
-def _interpolation_cutoff(model: SimModel, geometry, crystal: dict, device):
-    rect = roi_rectangle(model, (0, model.detector.spixels, 0, model.detector.fpixels))
+def _interpolation_cutoff(model: SimModel, rect: Window, geometry, crystal: dict, device):
+    """(slow, fast, iteration) where the C switches interpolation off, over the ROI ``rect``."""
     with torch.no_grad():
         return find_cutoff(geometry, crystal["spec"], crystal["axes"], crystal["reciprocal_A"], crystal["hkl_grid"],
                            crystal["hkl_mins"], lambda begin, end: rectangle_pixels(rect, begin, end, device),
@@ -230,7 +230,7 @@ def simulate(config: SimConfig, device=None, dtype=torch.float64, window: Option
     model = build_model(config, params) if model is None else model
     device = default_device() if device is None else torch.device(device)
     dtype = torch_dtype(dtype)
-    window = (0, model.detector.spixels, 0, model.detector.fpixels) if window is None else window
+    window = whole_detector(model) if window is None else window
     rect = roi_rectangle(model, window)
     pixels = (rect[1] - rect[0]) * (rect[3] - rect[2])
     k = kernel_inputs(model, device, dtype, compile=False if requires_grad(params) else compile,

@@ -1,9 +1,10 @@
 """Small tensor helpers for 3-vectors: rotations, unit vectors, dot and cross products.
 
 All functions broadcast over leading dimensions; vectors are the last dimension (3).
-Rotations follow nanoBragg's conventions (right-handed, angles in radians). Vectors made
-here are stored component by component (``components_last``), as the sample stage stores
-its positions (``sim.kernel.pixel_geometry.sample_positions``).
+Rotations follow nanoBragg's conventions (right-handed, angles in radians). The vectors
+that cross products and rotations return are stored component by component
+(``components_last``), as the sample stage stores its positions
+(``sim.kernel.pixel_geometry.sample_positions``).
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def rotate_xyz(v: torch.Tensor, rx, ry, rz) -> torch.Tensor:
     if not _is_zero(rz):
         c, s = libm.cos(rz), libm.sin(rz)
         x, y = x * c + y * -s, x * s + y * c
-    return torch.stack([x, y, z], dim=-1)
+    return components_last(x, y, z)
 
 
 def _is_zero(angle) -> bool:
